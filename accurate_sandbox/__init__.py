@@ -1,0 +1,1 @@
+"""A local stand-in for Accurate Online that speaks the same protocol, run as its own process."""

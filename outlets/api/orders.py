@@ -1,0 +1,112 @@
+"""Order endpoints: one order, a batch of up to 500, a change before sync, and void."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from outlets import selectors
+from outlets.services.errors import DocumentConflict, DocumentInvalid
+from outlets.services.orders import OrderResult, order_replace, order_void, orders_ingest
+
+from . import serializers as s
+from .errors import error_body, flatten_errors
+from .representation import represent
+from .views import document_for, outlet_for_request, validated
+
+
+def result_body(result: OrderResult) -> dict[str, Any]:
+    body: dict[str, Any] = {"index": result.index, "number": result.number, "outcome": result.outcome}
+    if result.order is not None:
+        body["id"] = result.order.pk
+    if result.outcome == "invalid":
+        body["message"] = result.message
+        body["errors"] = [{"path": p, "message": m} for p, m in result.errors.items()]
+    if result.outcome == "conflict":
+        body["message"] = result.message
+        body["fields"] = result.fields
+    return body
+
+
+class OrderCreateView(generics.GenericAPIView):
+    serializer_class = s.OrderSerializer
+
+    @extend_schema(responses={201: s.OrderSerializer, 200: s.OrderSerializer})
+    def post(self, request: Request, outlet_code: str) -> Response:
+        """Post one order. 201 when stored, 200 when this exact order was stored before."""
+        outlet = outlet_for_request(request, outlet_code)
+        data = validated(s.OrderSerializer, request.data)
+        [result] = orders_ingest(outlet=outlet, items=[(0, data)])
+        if result.outcome == "invalid":
+            raise DocumentInvalid(result.errors, "The order is not valid; nothing was saved.")
+        if result.outcome == "conflict":
+            raise DocumentConflict(result.message, fields=result.fields)
+        assert result.order is not None
+        return Response(represent(result.order), status=201 if result.outcome == "created" else 200)
+
+
+class OrderBatchView(generics.GenericAPIView):
+    serializer_class = s.OrderBatchSerializer
+
+    def post(self, request: Request, outlet_code: str) -> Response:
+        """Post up to 500 orders. Good ones are stored, bad ones reported; one result per order."""
+        outlet = outlet_for_request(request, outlet_code)
+        raw = request.data.get("orders") if isinstance(request.data, dict) else None
+        limit = settings.API_BATCH_MAX_ORDERS
+        if not isinstance(raw, list) or not raw or len(raw) > limit:
+            message = f"Send {{\"orders\": [...]}} with 1 to {limit} orders."
+            return Response(error_body("invalid", message, errors=[{"path": "orders", "message": message}]), 400)
+        results: list[dict[str, Any]] = []
+        valid: list[tuple[int, dict[str, Any]]] = []
+        for index, item in enumerate(raw):
+            serializer = s.OrderSerializer(data=item)
+            if serializer.is_valid():
+                valid.append((index, dict(serializer.validated_data)))
+            else:
+                number = item.get("number", "") if isinstance(item, dict) else ""
+                results.append(
+                    {
+                        "index": index,
+                        "number": str(number),
+                        "outcome": "invalid",
+                        "message": "The order is not valid.",
+                        "errors": flatten_errors(serializer.errors),
+                    }
+                )
+        results.extend(result_body(r) for r in orders_ingest(outlet=outlet, items=valid))
+        results.sort(key=lambda r: r["index"])
+        counts = {o: sum(1 for r in results if r["outcome"] == o) for o in ("created", "replayed", "conflict", "invalid")}
+        return Response({**counts, "results": results})
+
+
+class OrderDetailView(generics.GenericAPIView):
+    serializer_class = s.OrderSerializer
+
+    def get(self, request: Request, outlet_code: str, number: str) -> Response:
+        outlet = outlet_for_request(request, outlet_code)
+        return Response(represent(document_for(selectors.orders_for_outlet, outlet, number)))
+
+    def put(self, request: Request, outlet_code: str, number: str) -> Response:
+        """Replace an order that changed at the POS. Refused (409) once it is in Accurate."""
+        outlet = outlet_for_request(request, outlet_code)
+        data = validated(s.OrderSerializer, request.data)
+        result = order_replace(outlet=outlet, number=number, data=data)
+        assert result.order is not None
+        return Response(represent(result.order))
+
+
+class OrderVoidView(generics.GenericAPIView):
+    serializer_class = s.VoidSerializer
+
+    @extend_schema(responses={200: s.OrderSerializer})
+    def post(self, request: Request, outlet_code: str, number: str) -> Response:
+        """Void an order. Voiding it again changes nothing."""
+        outlet = outlet_for_request(request, outlet_code)
+        data = validated(s.VoidSerializer, request.data)
+        order, _ = order_void(outlet=outlet, number=number, voided_at=data["voided_at"])
+        return Response(represent(order))

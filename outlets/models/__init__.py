@@ -1,0 +1,37 @@
+from .catalog import Outlet, OutletStock, Product
+from .documents import Order, OrderLine, Payment, PosDocument, Refund, RefundLine, Shift
+from .fields import PaymentMethod
+from .inventory import (
+    Adjustment,
+    AdjustmentLine,
+    Deposit,
+    StockTake,
+    StockTakeLine,
+    Transfer,
+    TransferLine,
+)
+from .stores import ApiKey, Membership, Store
+
+__all__ = [
+    "Adjustment",
+    "AdjustmentLine",
+    "ApiKey",
+    "Deposit",
+    "Membership",
+    "Order",
+    "OrderLine",
+    "Outlet",
+    "OutletStock",
+    "Payment",
+    "PaymentMethod",
+    "PosDocument",
+    "Product",
+    "Refund",
+    "RefundLine",
+    "Shift",
+    "StockTake",
+    "StockTakeLine",
+    "Store",
+    "Transfer",
+    "TransferLine",
+]

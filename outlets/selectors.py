@@ -1,0 +1,68 @@
+"""Reads, always scoped to one store: nothing here can return another store's rows."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from outlets.models import (
+    Adjustment,
+    ApiKey,
+    Deposit,
+    Membership,
+    Order,
+    Outlet,
+    Product,
+    Refund,
+    Shift,
+    StockTake,
+    Store,
+    Transfer,
+)
+
+
+def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("store").filter(user_id=user.pk).first()
+
+
+def outlets_for_store(store: Store) -> QuerySet[Outlet]:
+    return Outlet.objects.filter(store=store).select_related("store")
+
+
+def products_for_store(store: Store) -> QuerySet[Product]:
+    return Product.objects.filter(store=store)
+
+
+def api_keys_for_store(store: Store) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(store=store).select_related("created_by")
+
+
+def shifts_for_outlet(outlet: Outlet) -> QuerySet[Shift]:
+    return Shift.objects.filter(outlet=outlet)
+
+
+def orders_for_outlet(outlet: Outlet) -> QuerySet[Order]:
+    return Order.objects.filter(outlet=outlet)
+
+
+def refunds_for_outlet(outlet: Outlet) -> QuerySet[Refund]:
+    return Refund.objects.filter(outlet=outlet).select_related("order")
+
+
+def transfers_for_outlet(outlet: Outlet) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(outlet=outlet).select_related("to_outlet")
+
+
+def adjustments_for_outlet(outlet: Outlet) -> QuerySet[Adjustment]:
+    return Adjustment.objects.filter(outlet=outlet)
+
+
+def stock_takes_for_outlet(outlet: Outlet) -> QuerySet[StockTake]:
+    return StockTake.objects.filter(outlet=outlet)
+
+
+def deposits_for_outlet(outlet: Outlet) -> QuerySet[Deposit]:
+    return Deposit.objects.filter(outlet=outlet)
+

@@ -1,0 +1,91 @@
+"""The outbox and log of the sync: one SyncActivity per POS document (or event) to push."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from outlets.models import Adjustment, Deposit, Order, Outlet, Refund, StockTake, Store, Transfer
+
+
+class SyncActivity(models.Model):
+    """Something to push to Accurate, written in the same transaction as its POS document.
+
+    The sync engine claims Pending rows; a row is never deleted, so the merchant's activity page
+    shows what happened to every document.
+    """
+
+    class Kind(models.TextChoices):
+        ORDER = "order", "Sale"
+        ORDER_VOID = "order_void", "Sale voided"
+        REFUND = "refund", "Refund"
+        TRANSFER_OUT = "transfer_out", "Transfer sent"
+        TRANSFER_IN = "transfer_in", "Transfer received"
+        ADJUSTMENT = "adjustment", "Stock adjustment"
+        STOCK_TAKE = "stock_take", "Stock take"
+        DEPOSIT = "deposit", "Deposit"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCESS = "success", "Success"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Statuses of a row that may still post something to Accurate.
+    OPEN_STATUSES = (Status.PENDING, Status.RUNNING, Status.FAILED)
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_activities")
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="sync_activities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    pos_number = models.CharField(max_length=64, help_text="The source document's POS number.")
+
+    # The source document: exactly one of these is set, matching `kind`.
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT)
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT)
+    transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.PROTECT)
+    adjustment = models.ForeignKey(Adjustment, null=True, blank=True, on_delete=models.PROTECT)
+    stock_take = models.ForeignKey(StockTake, null=True, blank=True, on_delete=models.PROTECT)
+    deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.PROTECT)
+
+    status_reason = models.TextField(blank=True, default="", help_text="Why, in merchant words.")
+    attempts = models.PositiveIntegerField(default=0)
+    accurate_id = models.BigIntegerField(null=True, blank=True)
+    accurate_number = models.CharField(max_length=50, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "sync activities"
+        indexes = [
+            models.Index(fields=["store", "status", "created_at"], name="activity_store_status"),
+            models.Index(fields=["status", "updated_at"], name="activity_status_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="activity_has_one_source",
+                condition=(
+                    Q(kind__in=["order", "order_void"], order__isnull=False)
+                    | Q(kind="refund", refund__isnull=False)
+                    | Q(kind__in=["transfer_out", "transfer_in"], transfer__isnull=False)
+                    | Q(kind="adjustment", adjustment__isnull=False)
+                    | Q(kind="stock_take", stock_take__isnull=False)
+                    | Q(kind="deposit", deposit__isnull=False)
+                ),
+            ),
+            # At most one row per document and kind can still post: no double posting from the outbox.
+            *[
+                models.UniqueConstraint(
+                    fields=["kind", field],
+                    condition=Q(status__in=["pending", "running", "failed"]),
+                    name=f"activity_one_open_per_{field}",
+                )
+                for field in ("order", "refund", "transfer", "adjustment", "stock_take", "deposit")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pos_number} ({self.status})"

@@ -1,0 +1,94 @@
+"""Writes to the outbox. `outlets` calls `activity_record` in the same transaction as a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Model
+from django.utils import timezone
+
+from outlets.models import Outlet
+
+from .models import SyncActivity
+
+Kind = SyncActivity.Kind
+Status = SyncActivity.Status
+
+# Which foreign key of SyncActivity holds the source document of each kind.
+SOURCE_FIELD: dict[str, str] = {
+    Kind.ORDER: "order",
+    Kind.ORDER_VOID: "order",
+    Kind.REFUND: "refund",
+    Kind.TRANSFER_OUT: "transfer",
+    Kind.TRANSFER_IN: "transfer",
+    Kind.ADJUSTMENT: "adjustment",
+    Kind.STOCK_TAKE: "stock_take",
+    Kind.DEPOSIT: "deposit",
+}
+
+
+def activity_build(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
+    """An unsaved Pending activity for `document` (for bulk inserts)."""
+    return SyncActivity(
+        store_id=outlet.store_id,
+        outlet=outlet,
+        kind=kind,
+        pos_number=number,
+        status=Status.PENDING,
+        **{SOURCE_FIELD[kind]: document},
+    )
+
+
+def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
+    """Write the Pending outbox row for a document. Call it inside the document's transaction."""
+    activity = activity_build(kind=kind, outlet=outlet, document=document, number=number)
+    activity.save()
+    return activity
+
+
+def activities_record(*, activities: Iterable[SyncActivity]) -> list[SyncActivity]:
+    return SyncActivity.objects.bulk_create(list(activities))
+
+
+def activity_open_for_update(*, kind: str, document: Model) -> SyncActivity | None:
+    """The row of this document and kind that may still post, locked until the transaction ends."""
+    return (
+        SyncActivity.objects.select_for_update()
+        .filter(kind=kind, status__in=SyncActivity.OPEN_STATUSES, **{SOURCE_FIELD[kind]: document})
+        .first()
+    )
+
+
+def activity_has_succeeded(*, kind: str, document: Model) -> SyncActivity | None:
+    return (
+        SyncActivity.objects.filter(kind=kind, status=Status.SUCCESS, **{SOURCE_FIELD[kind]: document})
+        .order_by("-completed_at")
+        .first()
+    )
+
+
+def activity_cancel(*, activity: SyncActivity, reason: str) -> None:
+    """Stop a row that must no longer post (its document was voided before it synced)."""
+    activity.status = Status.CANCELLED
+    activity.status_reason = reason
+    activity.completed_at = timezone.now()
+    activity.save(update_fields=["status", "status_reason", "completed_at", "updated_at"])
+
+
+def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
+    """Send a row back to Pending because its document changed: the next push sends the new one."""
+    activity.status = Status.PENDING
+    activity.status_reason = reason
+    activity.save(update_fields=["status", "status_reason", "updated_at"])
+
+
+def activities_requeue_stale(*, now: datetime, timeout: timedelta) -> int:
+    """Rows left Running by a worker that died go back to Pending. Returns how many."""
+    return SyncActivity.objects.filter(
+        status=Status.RUNNING, updated_at__lt=now - timeout
+    ).update(
+        status=Status.PENDING,
+        status_reason="The worker stopped while pushing; it will be tried again.",
+        updated_at=now,
+    )
