@@ -17,8 +17,12 @@ def flatten_errors(detail: Any, path: str = "") -> list[dict[str, str]]:
     if isinstance(detail, dict):
         out: list[dict[str, str]] = []
         for key, value in detail.items():
-            key = str(key)
-            sub = path if key == "non_field_errors" else (f"{path}.{key}" if path else key)
+            if isinstance(key, int):  # a list's errors come keyed by the item's index
+                sub = f"{path}[{key}]"
+            elif key == "non_field_errors":
+                sub = path
+            else:
+                sub = f"{path}.{key}" if path else str(key)
             out.extend(flatten_errors(value, sub))
         return out
     if isinstance(detail, list):

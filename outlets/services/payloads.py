@@ -1,6 +1,6 @@
 """Normalised document bodies: what makes two posts of one document "the same".
 
-A body is normalised after validation (defaults filled in, decimals at their field's places, times in
+A body is normalised after validation (defaults filled in, decimals in canonical digits, times in
 UTC), so `"1000"` and `"1000.00"`, or `+07:00` and `Z` for the same instant, are the same document.
 """
 
@@ -22,7 +22,10 @@ def normalise(value: Any) -> JSONValue:
     if isinstance(value, (list, tuple)):
         return [normalise(v) for v in value]
     if isinstance(value, Decimal):
-        return str(value)
+        # Canonical digits: 41800, 41800.0 and 41800.00 are one amount.
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, str):
+        return str(value)  # plain str, also for a TextChoices member
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
