@@ -85,9 +85,7 @@ def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
 
 def activities_requeue_stale(*, now: datetime, timeout: timedelta) -> int:
     """Rows left Running by a worker that died go back to Pending. Returns how many."""
-    return SyncActivity.objects.filter(
-        status=Status.RUNNING, updated_at__lt=now - timeout
-    ).update(
+    return SyncActivity.objects.filter(status=Status.RUNNING, updated_at__lt=now - timeout).update(
         status=Status.PENDING,
         status_reason="The worker stopped while pushing; it will be tried again.",
         updated_at=now,

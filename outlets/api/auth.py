@@ -53,7 +53,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 class HasStoreApiKey(permissions.BasePermission):
     message = "Send the store's API key as 'Authorization: Bearer <key>'."
 
-    def has_permission(self, request: Request, view: "APIView") -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, ApiKey)
 
 
@@ -61,4 +61,3 @@ def request_store(request: Request) -> Store:
     """The store of the key that signed this request."""
     assert isinstance(request.auth, ApiKey)
     return request.auth.store
-

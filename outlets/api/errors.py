@@ -59,9 +59,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         return Response(error_body("not_found", str(exc) or "Not found."), status=404)
     if isinstance(exc, exceptions.ParseError):
-        return Response(
-            error_body("malformed", f"The body is not valid JSON: {exc.detail}"), status=400
-        )
+        return Response(error_body("malformed", f"The body is not valid JSON: {exc.detail}"), status=400)
     if isinstance(exc, exceptions.ValidationError):
         body = error_body("invalid", "The document is not valid.", errors=flatten_errors(exc.detail))
         return Response(body, status=400)

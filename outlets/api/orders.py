@@ -21,7 +21,11 @@ from .views import document_for, outlet_for_request, validated
 
 
 def result_body(result: OrderResult) -> dict[str, Any]:
-    body: dict[str, Any] = {"index": result.index, "number": result.number, "outcome": result.outcome}
+    body: dict[str, Any] = {
+        "index": result.index,
+        "number": result.number,
+        "outcome": result.outcome,
+    }
     if result.order is not None:
         body["id"] = result.order.pk
     if result.outcome == "invalid":
@@ -59,8 +63,10 @@ class OrderBatchView(generics.GenericAPIView):
         raw = request.data.get("orders") if isinstance(request.data, dict) else None
         limit = settings.API_BATCH_MAX_ORDERS
         if not isinstance(raw, list) or not raw or len(raw) > limit:
-            message = f"Send {{\"orders\": [...]}} with 1 to {limit} orders."
-            return Response(error_body("invalid", message, errors=[{"path": "orders", "message": message}]), 400)
+            message = f'Send {{"orders": [...]}} with 1 to {limit} orders.'
+            return Response(
+                error_body("invalid", message, errors=[{"path": "orders", "message": message}]), 400
+            )
         results: list[dict[str, Any]] = []
         valid: list[tuple[int, dict[str, Any]]] = []
         for index, item in enumerate(raw):
@@ -80,7 +86,10 @@ class OrderBatchView(generics.GenericAPIView):
                 )
         results.extend(result_body(r) for r in orders_ingest(outlet=outlet, items=valid))
         results.sort(key=lambda r: r["index"])
-        counts = {o: sum(1 for r in results if r["outcome"] == o) for o in ("created", "replayed", "conflict", "invalid")}
+        counts = {
+            o: sum(1 for r in results if r["outcome"] == o)
+            for o in ("created", "replayed", "conflict", "invalid")
+        }
         return Response({**counts, "results": results})
 
 

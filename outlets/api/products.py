@@ -35,9 +35,7 @@ class ProductUpsertView(generics.GenericAPIView):
         return Response(
             {
                 **counts,
-                "results": [
-                    {"pos_id": r.pos_id, "outcome": r.outcome, "id": r.product.pk} for r in results
-                ],
+                "results": [{"pos_id": r.pos_id, "outcome": r.outcome, "id": r.product.pk} for r in results],
             }
         )
 

@@ -20,7 +20,11 @@ def _money(value: Decimal | None) -> str | None:
 
 def represent(obj: Outlet | PosDocument) -> dict[str, Any]:
     if isinstance(obj, Outlet):
-        return {"code": obj.code, "name": obj.name, "time_zone": obj.time_zone or obj.store.time_zone}
+        return {
+            "code": obj.code,
+            "name": obj.name,
+            "time_zone": obj.time_zone or obj.store.time_zone,
+        }
     body: dict[str, Any] = {"id": obj.pk, "outlet": obj.outlet.code, **obj.payload}
     if isinstance(obj, Order):
         body.update(status=obj.status, version=obj.version, voided_at=_time(obj.voided_at))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
@@ -112,7 +113,7 @@ class OrderSerializer(serializers.Serializer):
 class OrderBatchSerializer(serializers.Serializer):
     """Only for the schema: the batch is parsed order by order so one bad order fails alone."""
 
-    orders = OrderSerializer(many=True, max_length=500)
+    orders = OrderSerializer(many=True, help_text="1 to 500 orders.")
 
 
 class VoidSerializer(serializers.Serializer):
@@ -229,9 +230,7 @@ class ProductSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=20, default="PCS")
     price = money(min_value=ZERO)
     cost = money(min_value=ZERO, default=ZERO)
-    item_type = serializers.ChoiceField(
-        choices=Product.ItemType.choices, default=Product.ItemType.INVENTORY
-    )
+    item_type = serializers.ChoiceField(choices=Product.ItemType.choices, default=Product.ItemType.INVENTORY)
     category = text(100)
     has_serial_number = serializers.BooleanField(default=False)
     active = serializers.BooleanField(default=True)
@@ -239,7 +238,13 @@ class ProductSerializer(serializers.Serializer):
 
 
 class ProductUpsertSerializer(serializers.Serializer):
-    products = ProductSerializer(many=True, allow_empty=False, max_length=1000)
+    products = ProductSerializer(many=True, allow_empty=False)
+
+    def validate_products(self, value: list[Any]) -> list[Any]:
+        limit = settings.API_BATCH_MAX_PRODUCTS
+        if len(value) > limit:
+            raise serializers.ValidationError(f"Send at most {limit} products per request.")
+        return value
 
 
 class OutletSerializer(serializers.Serializer):

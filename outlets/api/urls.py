@@ -1,12 +1,11 @@
 from django.urls import path
 
-from . import schema  # noqa: F401  (registers the API key scheme)
-
 from outlets import selectors
 from outlets.services.deposits import deposit_create
 from outlets.services.refunds import refund_create
 from outlets.services.stock import adjustment_create, stock_take_create, transfer_send
 
+from . import schema  # noqa: F401  (registers the API key scheme)
 from . import serializers as s
 from .orders import OrderBatchView, OrderCreateView, OrderDetailView, OrderVoidView
 from .products import ProductDetailView, ProductUpsertView
@@ -19,12 +18,8 @@ OUTLET = "outlets/<str:outlet_code>/"
 KINDS = {
     "refunds": kind_views(s.RefundSerializer, refund_create, selectors.refunds_for_outlet),
     "transfers": kind_views(s.TransferSerializer, transfer_send, selectors.transfers_for_outlet),
-    "adjustments": kind_views(
-        s.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet
-    ),
-    "stock-takes": kind_views(
-        s.StockTakeSerializer, stock_take_create, selectors.stock_takes_for_outlet
-    ),
+    "adjustments": kind_views(s.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet),
+    "stock-takes": kind_views(s.StockTakeSerializer, stock_take_create, selectors.stock_takes_for_outlet),
     "deposits": kind_views(s.DepositSerializer, deposit_create, selectors.deposits_for_outlet),
     "shifts": shift_views,
 }

@@ -32,7 +32,8 @@ def outlet_for_request(request: Request, code: str) -> Outlet:
     return outlet
 
 
-def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def validated(serializer_class: type[serializers.BaseSerializer] | None, data: Any) -> dict[str, Any]:
+    assert serializer_class is not None
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -101,12 +102,12 @@ def kind_views(
     selector: Callable[[Outlet], Any],
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """The create and detail views of one document kind."""
-    create = type(
+    create: type[DocumentCreateView] = type(
         f"{serializer.__name__}Create",
         (DocumentCreateView,),
         {"serializer_class": serializer, "service": staticmethod(service)},
     )
-    detail = type(
+    detail: type[DocumentDetailView] = type(
         f"{serializer.__name__}Detail",
         (DocumentDetailView,),
         {"serializer_class": serializer, "selector": staticmethod(selector)},

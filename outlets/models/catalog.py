@@ -23,9 +23,7 @@ class Outlet(models.Model):
 
     class Meta:
         ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(fields=["store", "code"], name="outlet_code_unique_per_store")
-        ]
+        constraints = [models.UniqueConstraint(fields=["store", "code"], name="outlet_code_unique_per_store")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -61,9 +59,7 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["store", "pos_id"], name="product_pos_id_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["store", "pos_id"], name="product_pos_id_unique")]
         indexes = [models.Index(fields=["store", "sku"], name="product_store_sku")]
 
     def __str__(self) -> str:
@@ -80,6 +76,4 @@ class OutletStock(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["outlet", "product"], name="stock_unique_per_outlet")
-        ]
+        constraints = [models.UniqueConstraint(fields=["outlet", "product"], name="stock_unique_per_outlet")]

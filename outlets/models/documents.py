@@ -23,9 +23,7 @@ class PosDocument(models.Model):
     class Meta:
         abstract = True
         constraints = [
-            models.UniqueConstraint(
-                fields=["outlet", "number"], name="%(class)s_number_unique_per_outlet"
-            )
+            models.UniqueConstraint(fields=["outlet", "number"], name="%(class)s_number_unique_per_outlet")
         ]
 
     def __str__(self) -> str:
@@ -56,9 +54,7 @@ class Order(PosDocument):
         COMPLETED = "completed", "Completed"
         VOID = "void", "Void"
 
-    shift = models.ForeignKey(
-        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
-    )
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETED)
     ordered_at = models.DateTimeField()
     customer_code = models.CharField(max_length=64, blank=True, default="")
@@ -111,9 +107,7 @@ class Refund(PosDocument):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     refunded_at = models.DateTimeField()
     reason = models.CharField(max_length=255, blank=True, default="")
-    refund_method = models.CharField(
-        max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH
-    )
+    refund_method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
     total = money_field()
 
 

@@ -73,9 +73,7 @@ def products_resolve(outlet: Outlet, lines: Sequence[Data], path: str = "lines")
     """Map each line's product POS id to its id, or raise naming every unknown product."""
     pos_ids = {line["product"] for line in lines}
     found = dict(
-        Product.objects.filter(store_id=outlet.store_id, pos_id__in=pos_ids).values_list(
-            "pos_id", "id"
-        )
+        Product.objects.filter(store_id=outlet.store_id, pos_id__in=pos_ids).values_list("pos_id", "id")
     )
     errors = {
         f"{path}[{index}].product": f"Unknown product '{line['product']}' in this store: post it "

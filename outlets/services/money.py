@@ -42,8 +42,7 @@ def order_totals_errors(data: Mapping[str, Any]) -> dict[str, str]:
         )
     if data["order_discount"] > subtotal:
         errors["order_discount"] = (
-            f"The order discount {show(data['order_discount'])} is more than the lines "
-            f"({show(subtotal)})."
+            f"The order discount {show(data['order_discount'])} is more than the lines ({show(subtotal)})."
         )
     tax_added = ZERO if data["tax_inclusive"] else data["tax"]
     expected = subtotal - data["order_discount"] + tax_added + data["service_charge"]

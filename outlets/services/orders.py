@@ -98,9 +98,7 @@ def orders_ingest(*, outlet: Outlet, items: Sequence[tuple[int, OrderData]]) -> 
             results[item.index] = _insert_one(outlet, item, lookups)
     else:
         for item in to_create:
-            results[item.index] = OrderResult(
-                item.index, item.data["number"], "created", order=item.order
-            )
+            results[item.index] = OrderResult(item.index, item.data["number"], "created", order=item.order)
     for item in pending:
         result = results[item.index]
         if result.outcome == "replayed" and result.order is None:
@@ -137,9 +135,7 @@ def order_replace(*, outlet: Outlet, number: str, data: OrderData) -> OrderResul
         if order.status == Order.Status.VOID:
             raise DocumentConflict(f"Order '{number}' is void and cannot change.")
         if data["status"] == Order.Status.VOID:
-            raise DocumentConflict(
-                "Void an order with POST …/void/, not by changing it.", fields=["status"]
-            )
+            raise DocumentConflict("Void an order with POST …/void/, not by changing it.", fields=["status"])
         _refuse_if_synced_or_running(order)
         lookups = _lookups(outlet, [data])
         if errors := order_errors(data, lookups, outlet):
@@ -181,9 +177,7 @@ def order_void(*, outlet: Outlet, number: str, voided_at: datetime) -> tuple[Ord
         if activity is not None:
             activity_cancel(activity=activity, reason="Voided at the POS before it was synced.")
         elif activity_has_succeeded(kind=SyncActivity.Kind.ORDER, document=order):
-            activity_record(
-                kind=SyncActivity.Kind.ORDER_VOID, outlet=outlet, document=order, number=number
-            )
+            activity_record(kind=SyncActivity.Kind.ORDER_VOID, outlet=outlet, document=order, number=number)
         order.status = Order.Status.VOID
         order.voided_at = voided_at
         order.version += 1
@@ -286,9 +280,7 @@ def _insert(outlet: Outlet, items: list[_Pending], lookups: _Lookups) -> None:
     _insert_children(items, lookups, orders=orders)
     activities_record(
         activities=[
-            activity_build(
-                kind=SyncActivity.Kind.ORDER, outlet=outlet, document=order, number=order.number
-            )
+            activity_build(kind=SyncActivity.Kind.ORDER, outlet=outlet, document=order, number=order.number)
             for order in orders
             if order.status == Order.Status.COMPLETED
         ]

@@ -29,9 +29,7 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
         raise DocumentInvalid({"order": f"Order '{order.number}' is void; there is nothing to refund."})
     products = products_resolve(outlet, data["lines"])
     _check_refundable(order, data, products)
-    lines = [
-        {**line, "amount": to_cents(line["quantity"] * line["unit_price"])} for line in data["lines"]
-    ]
+    lines = [{**line, "amount": to_cents(line["quantity"] * line["unit_price"])} for line in data["lines"]]
     total = sum((line["amount"] for line in lines), ZERO)
     if total != data["total"]:
         raise DocumentInvalid(

@@ -102,7 +102,10 @@ def _adjustment_create(outlet: Outlet, data: Data, payload: dict[str, Any], dige
         reason=data["reason"],
     )
     lines_create(
-        model=AdjustmentLine, parent={"adjustment": adjustment}, lines=data["lines"], products=products
+        model=AdjustmentLine,
+        parent={"adjustment": adjustment},
+        lines=data["lines"],
+        products=products,
     )
     activity_record(kind=Kind.ADJUSTMENT, outlet=outlet, document=adjustment, number=adjustment.number)
     return adjustment
@@ -135,7 +138,10 @@ def _stock_take_create(outlet: Outlet, data: Data, payload: dict[str, Any], dige
         note=data["note"],
     )
     lines_create(
-        model=StockTakeLine, parent={"stock_take": stock_take}, lines=data["lines"], products=products
+        model=StockTakeLine,
+        parent={"stock_take": stock_take},
+        lines=data["lines"],
+        products=products,
     )
     activity_record(kind=Kind.STOCK_TAKE, outlet=outlet, document=stock_take, number=stock_take.number)
     return stock_take

@@ -14,9 +14,7 @@ def store_create(*, name: str, slug: str, time_zone: str = "Asia/Jakarta") -> St
     return Store.objects.create(name=name, slug=slug, time_zone=time_zone)
 
 
-def member_create(
-    *, store: Store, username: str, password: str, role: str, email: str = ""
-) -> Membership:
+def member_create(*, store: Store, username: str, password: str, role: str, email: str = "") -> Membership:
     """A new user who belongs to `store` as owner or staff."""
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, email=email)

@@ -17,9 +17,7 @@ VOID = DETAIL + "void/"
 
 def rows(order: Order) -> list[tuple[str, str, str]]:
     return list(
-        SyncActivity.objects.filter(order=order)
-        .order_by("id")
-        .values_list("kind", "status", "status_reason")
+        SyncActivity.objects.filter(order=order).order_by("id").values_list("kind", "status", "status_reason")
     )
 
 

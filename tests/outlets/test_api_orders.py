@@ -194,8 +194,7 @@ def test_an_unknown_product_or_shift_is_named(tenant, order_body):
         "Unknown product 'NOPE' in this store: post it to /api/v1/products/ before the order."
     )
     assert errors["shift"] == (
-        "Unknown shift 'S-404' at outlet 'JKT01': open it first "
-        "(POST /api/v1/outlets/JKT01/shifts/)."
+        "Unknown shift 'S-404' at outlet 'JKT01': open it first (POST /api/v1/outlets/JKT01/shifts/)."
     )
 
 
@@ -206,8 +205,7 @@ def test_an_unknown_outlet_is_a_404_that_names_it(tenant, order_body):
     assert response.status_code == 404
     assert response.json() == {
         "error": "not_found",
-        "message": "Outlet 'NOPE' does not exist in this store. "
-        "Outlets are created in the back office.",
+        "message": "Outlet 'NOPE' does not exist in this store. Outlets are created in the back office.",
     }
 
 

@@ -1,0 +1,201 @@
+"""The embedded stack in one command: web server, Celery worker and Celery beat.
+
+    python -m iseller_accurate.devserver [--port 8000]
+
+Each process runs as a child with its output prefixed by its name. Ctrl-C or SIGTERM stops them all;
+if one of them dies, the others are stopped and the exit code is non-zero, so a broken stack never
+looks like a running one. This is for the embedded run (`make run`) and the end-to-end tests, not
+for production, where web and workers are deployed as separate services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# How long a child gets to finish its current work after SIGTERM before it is killed.
+STOP_GRACE_SECONDS = 10.0
+POLL_SECONDS = 0.2
+
+DEMO_LOGINS = (
+    ("owner", "accurate-demo", "store owner: everything, including API keys"),
+    ("staff", "accurate-demo", "staff member: read-only pages"),
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    argv: list[str]
+
+
+def services(port: int) -> list[Service]:
+    """Every process of the embedded stack, started in this order and stopped in reverse."""
+    python = sys.executable
+    celery = [python, "-m", "celery", "-A", "iseller_accurate"]
+    return [
+        Service("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]),
+        Service("worker", [*celery, "worker", "-l", "info", "--concurrency", "1"]),
+        Service("beat", [*celery, "beat", "-l", "info"]),
+        # --- More processes go here. ---
+        # The Accurate sandbox (a later issue):
+        # Service("sandbox", [python, "manage.py", "accurate_sandbox", "--port", "8001"]),
+    ]
+
+
+def configure_environment() -> None:
+    """Defaults for this process and, through inheritance, for every child."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iseller_accurate.settings")
+    # This is the embedded run: without DEBUG the settings demand a real SECRET_KEY and HTTPS.
+    os.environ.setdefault("DEBUG", "1")
+    # Children write to a pipe, not a terminal: without this their lines arrive in late bursts.
+    os.environ["PYTHONUNBUFFERED"] = "1"
+
+
+def prepare_storage() -> None:
+    """Create the folders of the SQLite file and of the filesystem broker: neither makes its own."""
+    from django.conf import settings  # After configure_environment: settings read the environment.
+
+    folders = [Path(settings.VAR_DIR)]
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        keys = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+        folders += [Path(options[key]) for key in keys if key in options]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def say(prefix: str, line: str, lock: threading.Lock) -> None:
+    with lock:
+        sys.stdout.write(f"{prefix:>7} | {line.rstrip()}\n")
+        sys.stdout.flush()
+
+
+def forward(name: str, stream: IO[str], lock: threading.Lock) -> None:
+    """Copy a child's output line by line, prefixed with its name, until it closes."""
+    for line in stream:
+        say(name, line, lock)
+    stream.close()
+
+
+def start(service: Service, lock: threading.Lock) -> subprocess.Popen[str]:
+    # Each child gets its own session: Ctrl-C in the terminal reaches only this process, which
+    # then stops the children in order instead of all of them racing to exit at once.
+    process = subprocess.Popen(
+        service.argv,
+        cwd=BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    threading.Thread(target=forward, args=(service.name, process.stdout, lock), daemon=True).start()
+    return process
+
+
+def stop(processes: Sequence[tuple[Service, subprocess.Popen[str]]], lock: threading.Lock) -> None:
+    """SIGTERM every child that still runs (Celery does a warm shutdown), then kill stragglers."""
+    for service, process in reversed(processes):
+        if process.poll() is None:
+            say("dev", f"stopping {service.name}", lock)
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for service, process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say("dev", f"{service.name} did not stop in time; killing it", lock)
+            # The whole group: a Celery worker's pool processes go with it.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def banner(port: int) -> list[str]:
+    url = f"http://127.0.0.1:{port}/"
+    lines = ["", "=" * 72, f"  The back office is running: open {url}", "", "  Log in as:"]
+    lines += [f"    {user:<6} / {password:<14} {role}" for user, password, role in DEMO_LOGINS]
+    lines += ["", "  Ctrl-C stops everything.", "=" * 72, ""]
+    return lines
+
+
+def supervise(
+    processes: list[tuple[Service, subprocess.Popen[str]]],
+    port: int,
+    lock: threading.Lock,
+    stopping: threading.Event,
+) -> int:
+    """Wait for a signal (return 0) or a dead child (return 1); stop all children either way."""
+    announced = False
+    code = 0
+    while not stopping.is_set():
+        dead = [(s, p) for s, p in processes if p.poll() is not None]
+        if dead:
+            for service, process in dead:
+                say("dev", f"{service.name} exited with code {process.returncode}", lock)
+            code = 1
+            break
+        # The web server takes a few seconds to start: say where to go once it answers, so the
+        # address is the last thing on screen and not lost above the startup logs.
+        if not announced and port_open(port):
+            for line in banner(port):
+                say("dev", line, lock)
+            announced = True
+        stopping.wait(POLL_SECONDS)
+    stop(processes, lock)
+    return code
+
+
+def run(port: int) -> int:
+    configure_environment()
+    prepare_storage()
+    lock = threading.Lock()
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    # Before any child starts, so that a signal can never leave children behind.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    processes: list[tuple[Service, subprocess.Popen[str]]] = []
+    try:
+        for service in services(port):
+            say("dev", f"starting {service.name}: {' '.join(service.argv[1:])}", lock)
+            processes.append((service, start(service, lock)))
+    except BaseException:
+        stop(processes, lock)
+        raise
+    return supervise(processes, port, lock, stopping)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    args = parser.parse_args(argv)
+    return run(args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
