@@ -218,6 +218,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PaymentMethodEnum": "outlets.models.fields.PaymentMethod.choices"},
 }
 API_BATCH_MAX_ORDERS = 500
 API_BATCH_MAX_PRODUCTS = 1000
