@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from outlets.models import (
     Adjustment,
@@ -29,6 +32,29 @@ def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> Membership | 
 
 def outlets_for_store(store: Store) -> QuerySet[Outlet]:
     return Outlet.objects.filter(store=store).select_related("store")
+
+
+@dataclass(frozen=True)
+class OutletSales:
+    orders: int
+    sales: Decimal
+
+
+def sales_by_outlet(store: Store) -> dict[int, OutletSales]:
+    """Per outlet id of the store: how many orders it has, and the total of the completed ones.
+
+    Outlets without orders are absent; callers treat them as zero.
+    """
+    rows = (
+        Order.objects.filter(outlet__store=store)
+        .values("outlet_id")
+        .annotate(
+            orders=Count("id"),
+            sales=Sum("total", filter=Q(status=Order.Status.COMPLETED), default=Decimal(0)),
+        )
+        .order_by()
+    )
+    return {row["outlet_id"]: OutletSales(row["orders"], row["sales"]) for row in rows}
 
 
 def products_for_store(store: Store) -> QuerySet[Product]:
@@ -65,4 +91,3 @@ def stock_takes_for_outlet(outlet: Outlet) -> QuerySet[StockTake]:
 
 def deposits_for_outlet(outlet: Outlet) -> QuerySet[Deposit]:
     return Deposit.objects.filter(outlet=outlet)
-
