@@ -115,7 +115,8 @@ class DemoProduct:
 
     @property
     def weight(self) -> float:
-        return _CATEGORY_WEIGHT[self.category]
+        # A store's own categories (not the demo menu's) sell evenly.
+        return _CATEGORY_WEIGHT.get(self.category, 1.0)
 
     @property
     def stocked(self) -> bool:

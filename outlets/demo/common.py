@@ -10,6 +10,7 @@ from typing import Any
 Body = dict[str, Any]
 
 RUPIAH = Decimal("1")
+CENT = Decimal("0.01")
 
 _FIRST_NAMES = [
     "Budi", "Siti", "Agus", "Dewi", "Rizky", "Putri", "Andi", "Ayu", "Fajar", "Intan",
@@ -22,8 +23,13 @@ _LAST_NAMES = [
 
 
 def money(value: Decimal) -> str:
-    """A decimal as the API takes it: plain digits, never an exponent."""
-    return format(value, "f")
+    """A decimal as the API takes it: plain digits, no trailing zeros, never an exponent."""
+    return format(value.normalize(), "f") if value else "0"
+
+
+def cents(value: Decimal) -> Decimal:
+    """Rounded half-up to the cent, as the server rounds a line (quantity × price − discount)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def iso(moment: datetime) -> str:

@@ -8,7 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 from zoneinfo import ZoneInfo
 
 from .catalogue import CASH_ROUNDING, DemoProduct, Menu, stock_quantity
-from .common import RUPIAH, Body, customer, iso, money, round_to, rupiah
+from .common import RUPIAH, Body, cents, customer, iso, money, round_to, rupiah
 
 PPN_RATE = Decimal("0.11")
 SERVICE_RATE = Decimal("0.05")
@@ -131,7 +131,7 @@ def order_body(
     count = line_count or rng.choices([1, 2, 3, 4], [40, 32, 18, 10])[0]
     lines = [_line(rng, product) for product in menu.pick(rng, count)]
     subtotal = sum(
-        (Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x["discount"]) for x in lines),
+        (cents(Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x["discount"])) for x in lines),
         Decimal(0),
     )
     member = rng.random() < 0.3
@@ -196,7 +196,7 @@ def refund_body(rng: random.Random, *, number: str, order: Body, refunded_at: da
         "refunded_at": iso(refunded_at),
         "reason": rng.choice(["Salah pesanan", "Produk rusak", "Pelanggan batal", "Minuman tumpah"]),
         "refund_method": order["payments"][0]["method"],
-        "total": money(rupiah(quantity * Decimal(line["unit_price"]))),
+        "total": money(cents(quantity * Decimal(line["unit_price"]))),
         "lines": [
             {"product": line["product"], "quantity": money(quantity), "unit_price": line["unit_price"]}
         ],
