@@ -29,6 +29,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # How long a child gets to finish its current work after SIGTERM before it is killed.
 STOP_GRACE_SECONDS = 10.0
 POLL_SECONDS = 0.2
+# The banner waits for every process to say it is ready, but not forever.
+BANNER_WAIT_SECONDS = 60.0
 
 DEMO_LOGINS = (
     ("owner", "accurate-demo", "store owner: everything, including API keys"),
@@ -40,6 +42,14 @@ DEMO_LOGINS = (
 class Service:
     name: str
     argv: list[str]
+    ready_line: str = ""  # a fragment of the log line that says it is up; "" if it never says
+
+
+@dataclass
+class Child:
+    service: Service
+    process: subprocess.Popen[str]
+    ready: threading.Event
 
 
 def services(port: int) -> list[Service]:
@@ -47,12 +57,16 @@ def services(port: int) -> list[Service]:
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "iseller_accurate"]
     return [
-        Service("web", [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]),
-        Service("worker", [*celery, "worker", "-l", "info", "--concurrency", "1"]),
-        Service("beat", [*celery, "beat", "-l", "info"]),
+        Service(
+            "web",
+            [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            "Starting development server",
+        ),
+        Service("worker", [*celery, "worker", "-l", "info", "--concurrency", "1"], " ready."),
+        Service("beat", [*celery, "beat", "-l", "info"], "beat: Starting..."),
         # --- More processes go here. ---
         # The Accurate sandbox (a later issue):
-        # Service("sandbox", [python, "manage.py", "accurate_sandbox", "--port", "8001"]),
+        # Service("sandbox", [python, "manage.py", "accurate_sandbox", "--port", "8001"], "..."),
     ]
 
 
@@ -84,14 +98,17 @@ def say(prefix: str, line: str, lock: threading.Lock) -> None:
         sys.stdout.flush()
 
 
-def forward(name: str, stream: IO[str], lock: threading.Lock) -> None:
+def forward(child: Child, stream: IO[str], lock: threading.Lock) -> None:
     """Copy a child's output line by line, prefixed with its name, until it closes."""
+    marker = child.service.ready_line
     for line in stream:
-        say(name, line, lock)
+        say(child.service.name, line, lock)
+        if marker and marker in line:
+            child.ready.set()
     stream.close()
 
 
-def start(service: Service, lock: threading.Lock) -> subprocess.Popen[str]:
+def start(service: Service, lock: threading.Lock) -> Child:
     # Each child gets its own session: Ctrl-C in the terminal reaches only this process, which
     # then stops the children in order instead of all of them racing to exit at once.
     process = subprocess.Popen(
@@ -105,25 +122,28 @@ def start(service: Service, lock: threading.Lock) -> subprocess.Popen[str]:
         start_new_session=True,
     )
     assert process.stdout is not None
-    threading.Thread(target=forward, args=(service.name, process.stdout, lock), daemon=True).start()
-    return process
+    child = Child(service, process, threading.Event())
+    if not service.ready_line:
+        child.ready.set()
+    threading.Thread(target=forward, args=(child, process.stdout, lock), daemon=True).start()
+    return child
 
 
-def stop(processes: Sequence[tuple[Service, subprocess.Popen[str]]], lock: threading.Lock) -> None:
+def stop(children: Sequence[Child], lock: threading.Lock) -> None:
     """SIGTERM every child that still runs (Celery does a warm shutdown), then kill stragglers."""
-    for service, process in reversed(processes):
-        if process.poll() is None:
-            say("dev", f"stopping {service.name}", lock)
-            process.terminate()
+    for child in reversed(children):
+        if child.process.poll() is None:
+            say("dev", f"stopping {child.service.name}", lock)
+            child.process.terminate()
     deadline = time.monotonic() + STOP_GRACE_SECONDS
-    for service, process in processes:
+    for child in children:
         try:
-            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            say("dev", f"{service.name} did not stop in time; killing it", lock)
+            say("dev", f"{child.service.name} did not stop in time; killing it", lock)
             # The whole group: a Celery worker's pool processes go with it.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            os.killpg(child.process.pid, signal.SIGKILL)
+            child.process.wait()
 
 
 def port_open(port: int) -> bool:
@@ -140,34 +160,36 @@ def banner(port: int) -> list[str]:
     return lines
 
 
-def supervise(
-    processes: list[tuple[Service, subprocess.Popen[str]]],
-    port: int,
-    lock: threading.Lock,
-    stopping: threading.Event,
-) -> int:
+def supervise(children: list[Child], port: int, lock: threading.Lock, stopping: threading.Event) -> int:
     """Wait for a signal (return 0) or a dead child (return 1); stop all children either way."""
     announced = False
+    give_up_waiting = time.monotonic() + BANNER_WAIT_SECONDS
     code = 0
     while not stopping.is_set():
-        dead = [(s, p) for s, p in processes if p.poll() is not None]
+        dead = [child for child in children if child.process.poll() is not None]
         if dead:
-            for service, process in dead:
-                say("dev", f"{service.name} exited with code {process.returncode}", lock)
+            for child in dead:
+                say("dev", f"{child.service.name} exited with code {child.process.returncode}", lock)
             code = 1
             break
-        # The web server takes a few seconds to start: say where to go once it answers, so the
-        # address is the last thing on screen and not lost above the startup logs.
-        if not announced and port_open(port):
+        # Say where to go once everything is up, so the address is the last thing on screen and
+        # not lost above the startup logs of the worker and beat.
+        everyone_ready = all(child.ready.is_set() for child in children)
+        late = time.monotonic() > give_up_waiting
+        if not announced and (everyone_ready or late) and port_open(port):
             for line in banner(port):
                 say("dev", line, lock)
             announced = True
         stopping.wait(POLL_SECONDS)
-    stop(processes, lock)
+    stop(children, lock)
     return code
 
 
 def run(port: int) -> int:
+    if port_open(port):
+        # Otherwise the banner would point at whatever already listens there.
+        print(f"Port {port} is already in use; choose another with --port.", file=sys.stderr)
+        return 2
     configure_environment()
     prepare_storage()
     lock = threading.Lock()
@@ -179,15 +201,15 @@ def run(port: int) -> int:
     # Before any child starts, so that a signal can never leave children behind.
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    processes: list[tuple[Service, subprocess.Popen[str]]] = []
+    children: list[Child] = []
     try:
         for service in services(port):
             say("dev", f"starting {service.name}: {' '.join(service.argv[1:])}", lock)
-            processes.append((service, start(service, lock)))
+            children.append(start(service, lock))
     except BaseException:
-        stop(processes, lock)
+        stop(children, lock)
         raise
-    return supervise(processes, port, lock, stopping)
+    return supervise(children, port, lock, stopping)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

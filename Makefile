@@ -1,0 +1,114 @@
+# The two commands: `make run` (the embedded stack with a demo store) and `make test` (what CI runs).
+# Both build .venv themselves; a bare machine needs only Python 3.11.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# The suite runs on PostgreSQL and Redis. The key is a fixed test-only value, not a secret.
+# DEBUG=0 turns on the HTTPS redirect; the test client speaks plain HTTP, so that one setting is off.
+TEST_ENV := \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/iseller_accurate \
+	REDIS_URL=redis://127.0.0.1:6379/15 \
+	DEBUG=0 \
+	SECURE_SSL_REDIRECT=0 \
+	SECRET_KEY=test-only-key-not-a-secret-b6f1c8e2a4d94f0e8a7c3b5d1e2f4a6c
+
+# `manage.py check --deploy` must be clean with production-like settings: a fresh random key.
+DEPLOY_ENV = \
+	DEBUG=0 \
+	ALLOWED_HOSTS=example.com \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+
+# Installs are redone only when a requirements file is newer than its stamp.
+RUNTIME_STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-requirements-dev
+
+# Steps of `make test` run in order even under -j: services before the tests, lint first.
+.NOTPARALLEL:
+
+.PHONY: help venv venv-dev run test lint fmt typecheck pytest deploy-check services chromium bench clean
+
+help:
+	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT))"
+	@echo "make test    ruff, mypy, check --deploy and pytest on PostgreSQL and Redis (what CI runs)"
+	@echo "make bench   run every bench/*.py; each prints JSON lines"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make fmt     ruff format and ruff check --fix"
+
+# --- virtualenv (internal) ---
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+venv: $(RUNTIME_STAMP)
+
+venv-dev: $(DEV_STAMP)
+
+# --- the embedded run: SQLite and the filesystem broker, no server needed ---
+
+run: export DEBUG = 1
+run: venv
+	mkdir -p "$${VAR_DIR:-var}"
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	exec $(BIN)/python -m iseller_accurate.devserver --port $(PORT)
+
+# --- tests ---
+
+test: venv-dev services chromium
+	$(MAKE) --no-print-directory lint typecheck deploy-check pytest
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# mypy's Django plugin imports the settings, which need a SECRET_KEY when DEBUG is off.
+typecheck: venv-dev
+	$(TEST_ENV) $(BIN)/mypy .
+
+deploy-check: venv
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: venv-dev
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+services:
+	.ci/services
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# --- benchmarks: figures, never pass/fail. Each script sets up what it measures. ---
+
+bench: venv-dev
+	@shopt -s nullglob; for script in bench/*.py; do \
+		echo "# $$script" >&2; \
+		$(BIN)/python "$$script"; \
+	done
+
+clean:
+	rm -rf .mypy_cache .ruff_cache .pytest_cache staticfiles
