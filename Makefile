@@ -104,7 +104,7 @@ chromium:
 
 # --- benchmarks: figures, never pass/fail. Each script sets up what it measures. ---
 
-bench: venv-dev
+bench: venv-dev services
 	@shopt -s nullglob; for script in bench/*.py; do \
 		echo "# $$script" >&2; \
 		$(BIN)/python "$$script"; \
