@@ -1,1 +1,1 @@
-"""The Accurate Online client (OAuth, sessions, one HTTP seam, typed errors, rate limiter). No Django models."""
+"""The Accurate Online client: OAuth, sessions, one HTTP seam, typed errors, rate limiter. No models."""
