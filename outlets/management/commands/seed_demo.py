@@ -111,10 +111,10 @@ class Command(BaseCommand):
 def _delete(store: Store) -> None:
     """Delete the demo store and its users. Documents first: they PROTECT their products and shifts."""
     user_ids = list(Membership.objects.filter(store=store).values_list("user_id", flat=True))
-    SyncActivity.objects.filter(store=store).delete()
-    for model in (Refund, Order, Transfer, Adjustment, StockTake):
-        model._default_manager.filter(outlet__store=store).delete()
     try:
+        SyncActivity.objects.filter(store=store).delete()
+        for model in (Refund, Order, Transfer, Adjustment, StockTake):
+            model._default_manager.filter(outlet__store=store).delete()
         store.delete()
     except ProtectedError as error:
         raise CommandError(f"The demo store cannot be deleted: {error.args[0]}") from error
@@ -195,14 +195,7 @@ class DemoBuilder:
         if index in DEPOSIT_DAYS:
             cash += self._deposit(outlet, DEPOSIT_DAYS[index], day, f"{outlet.code}-DP-{stamp}")
         if index in ADJUSTMENT_DAYS:
-            body = demo.adjustment_body(
-                self.rng,
-                self.menu,
-                number=f"{outlet.code}-ADJ-{stamp}",
-                adjusted_at=local(day, time(21, 50), zone),
-                stock_in=ADJUSTMENT_DAYS[index],
-            )
-            self._ingest(adjustment_create, s.AdjustmentSerializer, outlet, body)
+            self._adjustment(outlet, day, f"{outlet.code}-ADJ-{stamp}", stock_in=ADJUSTMENT_DAYS[index])
         closing = validated(
             s.ShiftCloseSerializer,
             demo.shift_close_body(closed_at=local(day, time(22, 0), zone), closing_cash=cash),
@@ -242,6 +235,16 @@ class DemoBuilder:
         body = demo.deposit_body(self.rng, number=number, kind=kind, received_at=received_at)
         self._ingest(deposit_create, s.DepositSerializer, outlet, body)
         return Decimal(body["amount"]) if body["payment_method"] == "cash" else Decimal(0)
+
+    def _adjustment(self, outlet: Outlet, day: date, number: str, *, stock_in: bool) -> None:
+        body = demo.adjustment_body(
+            self.rng,
+            self.menu,
+            number=number,
+            adjusted_at=local(day, time(21, 50), outlet.zone),
+            stock_in=stock_in,
+        )
+        self._ingest(adjustment_create, s.AdjustmentSerializer, outlet, body)
 
     def _transfer(self, index: int, day: date) -> None:
         """One transfer a day round the outlets; the last ones are still on the road."""
