@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from outlets.models import ApiKey, Order, Payment, Shift
+from outlets.models.stores import api_key_hash
 from sync.models import SyncActivity
 
 SUMMARY = re.compile(
@@ -58,13 +59,14 @@ def test_it_posts_the_orders_in_one_closed_shift_each_with_its_outbox_row(live_s
     assert activities.values("order").distinct().count() == 25
 
 
-def test_it_makes_a_key_it_never_prints(live_server, tenant):
+def test_it_makes_a_key_for_the_run_never_prints_it_and_revokes_it(live_server, tenant):
     keys = set(ApiKey.objects.values_list("pk", flat=True))
 
     output = simulate(live_server)
 
     [made] = ApiKey.objects.exclude(pk__in=keys)
     assert made.store == tenant.store and made.name.startswith("simulate_pos ")
+    assert made.revoked_at is not None and made.last_used_at is not None
     assert "isk_" not in output and made.prefix not in output
 
 
@@ -74,6 +76,7 @@ def test_a_given_key_is_used_and_no_key_is_made(live_server, tenant):
     simulate(live_server, f"--api-key={tenant.api_key}")
 
     assert ApiKey.objects.count() == keys
+    assert ApiKey.objects.get(key_hash=api_key_hash(tenant.api_key)).revoked_at is None
     assert Order.objects.filter(outlet=tenant.outlet).count() == 25
 
 

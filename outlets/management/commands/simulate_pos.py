@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from outlets import demo, selectors
 from outlets.models import Store
-from outlets.services.stores import api_key_create
+from outlets.services.stores import api_key_create, api_key_revoke
 
 OUTCOMES = ("created", "replayed", "conflict", "invalid")
 TIMEOUT = (5, 120)  # seconds to connect, seconds to wait for an answer (a batch of 500 included)
@@ -108,8 +108,18 @@ class Command(BaseCommand):
             raise CommandError(f"No store with slug '{options['store']}'.")
         menu = store_menu(store)
         run = f"{timezone.now():%y%m%d%H%M%S}-{secrets.token_hex(2)}"
-        # A key made here is used and forgotten: it is never printed.
-        key = options["api_key"] or api_key_create(store=store, name=f"simulate_pos {run}")[1]
+        if options["api_key"]:
+            self._simulate(menu, run, options["api_key"], options)
+            return
+        # A key made here lives for this run only: never printed, revoked at the end.
+        made, key = api_key_create(store=store, name=f"simulate_pos {run}")
+        try:
+            self._simulate(menu, run, key, options)
+        finally:
+            api_key_revoke(key=made)
+
+    def _simulate(self, menu: demo.Menu, run: str, key: str, options: dict[str, Any]) -> None:
+        count, size = options["orders"], options["batch_size"]
         pos = Pos(options["url"], key, options["outlet"])
         zone = pos.zone(options["outlet"])
         shift = f"SIM-{run}"
