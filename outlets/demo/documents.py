@@ -188,6 +188,9 @@ def refund_body(rng: random.Random, *, number: str, order: Body, refunded_at: da
     """One item of `order` brought back (one piece, or the whole weighed quantity)."""
     line = rng.choice(order["lines"])
     quantity = Decimal(line["quantity"])
+    # A unit is refunded at what it sold for after its line discount, never at the list price.
+    sold = cents(Decimal(line["quantity"]) * Decimal(line["unit_price"]) - Decimal(line.get("discount", "0")))
+    unit_price = cents(sold / Decimal(line["quantity"]))
     if quantity > 1 and quantity == quantity.to_integral_value():
         quantity = Decimal(1)
     return {
@@ -196,10 +199,8 @@ def refund_body(rng: random.Random, *, number: str, order: Body, refunded_at: da
         "refunded_at": iso(refunded_at),
         "reason": rng.choice(["Salah pesanan", "Produk rusak", "Pelanggan batal", "Minuman tumpah"]),
         "refund_method": order["payments"][0]["method"],
-        "total": money(cents(quantity * Decimal(line["unit_price"]))),
-        "lines": [
-            {"product": line["product"], "quantity": money(quantity), "unit_price": line["unit_price"]}
-        ],
+        "total": money(cents(quantity * unit_price)),
+        "lines": [{"product": line["product"], "quantity": money(quantity), "unit_price": money(unit_price)}],
     }
 
 

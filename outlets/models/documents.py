@@ -54,7 +54,7 @@ class Order(PosDocument):
         COMPLETED = "completed", "Completed"
         VOID = "void", "Void"
 
-    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.RESTRICT, related_name="orders")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETED)
     ordered_at = models.DateTimeField()
     customer_code = models.CharField(max_length=64, blank=True, default="")
@@ -79,7 +79,7 @@ class Order(PosDocument):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="+")
     quantity = quantity_field()
     unit_price = money_field()
     discount = money_field(help_text="Line discount, as an amount.")
@@ -104,7 +104,7 @@ class Payment(models.Model):
 class Refund(PosDocument):
     """Goods returned against an order; becomes a sales return against the order's invoice."""
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey(Order, on_delete=models.RESTRICT, related_name="refunds")
     refunded_at = models.DateTimeField()
     reason = models.CharField(max_length=255, blank=True, default="")
     refund_method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CASH)
@@ -114,7 +114,7 @@ class Refund(PosDocument):
 class RefundLine(models.Model):
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="+")
     quantity = quantity_field()
     unit_price = money_field()
     amount = money_field()

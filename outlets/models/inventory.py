@@ -12,7 +12,7 @@ from .fields import PaymentMethod, money_field, quantity_field
 class Transfer(PosDocument):
     """Goods sent from one outlet (`outlet`) to another; numbered by the sending outlet."""
 
-    to_outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    to_outlet = models.ForeignKey(Outlet, on_delete=models.RESTRICT, related_name="+")
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True, default="")
@@ -21,7 +21,7 @@ class Transfer(PosDocument):
 class TransferLine(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="+")
     quantity = quantity_field()
 
     class Meta:
@@ -38,7 +38,7 @@ class Adjustment(PosDocument):
 class AdjustmentLine(models.Model):
     adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="+")
     quantity = quantity_field(help_text="Positive: stock in. Negative: stock out.")
     unit_cost = money_field()
     note = models.CharField(max_length=255, blank=True, default="")
@@ -57,7 +57,7 @@ class StockTake(PosDocument):
 class StockTakeLine(models.Model):
     stock_take = models.ForeignKey(StockTake, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="+")
     counted_quantity = quantity_field()
 
     class Meta:

@@ -52,13 +52,15 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
 
 
 def _check_refundable(order: Order, data: Data, products: dict[str, int]) -> None:
-    """Each product must be on the order, and not refunded beyond what was sold."""
-    sold = dict(
-        OrderLine.objects.filter(order=order)
-        .values("product_id")
-        .annotate(q=Sum("quantity"))
-        .values_list("product_id", "q")
-    )
+    """Each product must be on the order, not refunded beyond what was sold, nor above its price."""
+    sold: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    # The most a unit can be refunded for: what it sold for after its line discount.
+    price: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for product_id, quantity, amount in OrderLine.objects.filter(order=order).values_list(
+        "product_id", "quantity", "amount"
+    ):
+        sold[product_id] += quantity
+        price[product_id] = max(price[product_id], to_cents(amount / quantity))
     refunded = dict(
         RefundLine.objects.filter(refund__order=order)
         .values("product_id")
@@ -79,6 +81,11 @@ def _check_refundable(order: Order, data: Data, products: dict[str, int]) -> Non
             errors[f"lines[{index}].quantity"] = (
                 f"Only {left.normalize():f} of product '{line['product']}' can still be refunded "
                 f"on order '{order.number}'."
+            )
+        elif line["unit_price"] > price[product_id]:
+            errors[f"lines[{index}].unit_price"] = (
+                f"Product '{line['product']}' sold for {show(price[product_id])} each on order "
+                f"'{order.number}'; it cannot be refunded for {show(line['unit_price'])}."
             )
     if errors:
         raise DocumentInvalid(errors, "The refund does not match its order.")

@@ -320,3 +320,25 @@ def test_the_same_number_with_another_body_is_a_conflict_for_every_kind(tenant):
     assert response.status_code == 409
     assert response.json()["fields"] == ["amount"]
     assert Deposit.objects.get().amount == Decimal("100000.00")
+
+
+@pytest.mark.django_db
+def test_a_refund_cannot_pay_back_more_than_the_unit_sold_for(tenant, sold):
+    # P2 sold 1 × 20,000 less a 2,000 line discount: 18,000 is the most it can be refunded for.
+    body = refund_body(total="18001", lines=[{"product": "P2", "quantity": "1", "unit_price": "18001"}])
+
+    too_much = tenant.api().post(BASE + "refunds/", body, format="json")
+    exact = tenant.api().post(
+        BASE + "refunds/",
+        refund_body(total="18000", lines=[{"product": "P2", "quantity": "1", "unit_price": "18000"}]),
+        format="json",
+    )
+
+    assert too_much.json()["errors"] == [
+        {
+            "path": "lines[0].unit_price",
+            "message": "Product 'P2' sold for 18,000.00 each on order 'ORD-0001'; "
+            "it cannot be refunded for 18,001.00.",
+        }
+    ]
+    assert exact.status_code == 201

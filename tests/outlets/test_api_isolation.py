@@ -107,3 +107,14 @@ def test_only_the_hash_of_a_key_is_stored(tenant):
     assert tenant.api_key not in (key.key_hash, key.prefix, key.name)
     assert len(key.key_hash) == 64
     assert tenant.api_key.startswith(key.prefix)
+
+
+@pytest.mark.django_db
+def test_a_store_with_documents_can_be_deleted_with_everything_in_it(tenant, outsider, order_body):
+    tenant.api().post(ORDERS, order_body(), format="json")
+    outsider.api().post(ORDERS, order_body(), format="json")
+
+    tenant.store.delete()
+
+    assert list(Order.objects.values_list("outlet__store__slug", flat=True)) == ["roti"]
+    assert list(SyncActivity.objects.values_list("store__slug", flat=True)) == ["roti"]
