@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db.models import Model
 from django.utils import timezone
 
+from iseller_accurate.db import insert_rows
 from outlets.models import Outlet
 
 from .models import SyncActivity
@@ -28,9 +29,9 @@ SOURCE_FIELD: dict[str, str] = {
 }
 
 
-def activity_build(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
-    """An unsaved Pending activity for `document` (for bulk inserts)."""
-    return SyncActivity(
+def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
+    """Write the Pending outbox row for a document. Call it inside the document's transaction."""
+    return SyncActivity.objects.create(
         store_id=outlet.store_id,
         outlet=outlet,
         kind=kind,
@@ -40,15 +41,26 @@ def activity_build(*, kind: str, outlet: Outlet, document: Model, number: str) -
     )
 
 
-def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
-    """Write the Pending outbox row for a document. Call it inside the document's transaction."""
-    activity = activity_build(kind=kind, outlet=outlet, document=document, number=number)
-    activity.save()
-    return activity
+def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int, str]]) -> None:
+    """Write the Pending outbox rows of many documents of one kind: (document id, POS number) each.
 
-
-def activities_record(*, activities: Iterable[SyncActivity]) -> list[SyncActivity]:
-    return SyncActivity.objects.bulk_create(list(activities))
+    Call it inside the documents' transaction. One statement, whatever the count.
+    """
+    source = f"{SOURCE_FIELD[kind]}_id"
+    insert_rows(
+        SyncActivity,
+        [
+            {
+                "store_id": outlet.store_id,
+                "outlet_id": outlet.pk,
+                "kind": kind,
+                "pos_number": number,
+                "status": Status.PENDING,
+                source: document_id,
+            }
+            for document_id, number in sources
+        ],
+    )
 
 
 def activity_open_for_update(*, kind: str, document: Model) -> SyncActivity | None:

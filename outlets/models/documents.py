@@ -13,7 +13,8 @@ from .fields import PaymentMethod, money_field, quantity_field
 
 
 class PosDocument(models.Model):
-    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique (outlet, number) constraint, which starts with it.
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+", db_index=False)
     number = models.CharField(max_length=64, help_text="The POS number, unique per outlet.")
     payload = models.JSONField(help_text="The normalised body as the POS posted it.")
     payload_hash = models.CharField(max_length=64)

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 
+from iseller_accurate.db import insert_rows
 from outlets.models import Order, OrderLine, Outlet, Payment, Product, Shift
 from sync.models import SyncActivity
 from sync.services import (
     activities_record,
-    activity_build,
     activity_cancel,
     activity_has_succeeded,
     activity_open_for_update,
@@ -278,41 +278,36 @@ def _insert(outlet: Outlet, items: list[_Pending], lookups: _Lookups) -> None:
         return
     orders = Order.objects.bulk_create([item.order for item in items if item.order is not None])
     _insert_children(items, lookups, orders=orders)
-    activities_record(
-        activities=[
-            activity_build(kind=SyncActivity.Kind.ORDER, outlet=outlet, document=order, number=order.number)
-            for order in orders
-            if order.status == Order.Status.COMPLETED
-        ]
-    )
+    completed = [(order.pk, order.number) for order in orders if order.status == Order.Status.COMPLETED]
+    activities_record(kind=SyncActivity.Kind.ORDER, outlet=outlet, sources=completed)
 
 
 def _insert_children(items: Sequence[_Pending], lookups: _Lookups, *, orders: list[Order]) -> None:
-    lines: list[OrderLine] = []
-    payments: list[Payment] = []
+    lines: list[dict[str, Any]] = []
+    payments: list[dict[str, Any]] = []
     for item, order in zip(items, orders, strict=True):
         for position, line in enumerate(item.data["lines"], start=1):
             amount = line_amount(
                 quantity=line["quantity"], unit_price=line["unit_price"], discount=line["discount"]
             )
             lines.append(
-                OrderLine(
-                    order=order,
-                    position=position,
-                    product_id=lookups.products[line["product"]],
-                    quantity=line["quantity"],
-                    unit_price=line["unit_price"],
-                    discount=line["discount"],
-                    amount=amount,
-                    note=line["note"],
-                )
+                {
+                    "order_id": order.pk,
+                    "position": position,
+                    "product_id": lookups.products[line["product"]],
+                    "quantity": line["quantity"],
+                    "unit_price": line["unit_price"],
+                    "discount": line["discount"],
+                    "amount": amount,
+                    "note": line["note"],
+                }
             )
         payments.extend(
-            Payment(order=order, position=position, **payment)
+            {"order_id": order.pk, "position": position, **payment}
             for position, payment in enumerate(item.data["payments"], start=1)
         )
-    OrderLine.objects.bulk_create(lines)
-    Payment.objects.bulk_create(payments)
+    insert_rows(OrderLine, lines)
+    insert_rows(Payment, payments)
 
 
 def _insert_one(outlet: Outlet, item: _Pending, lookups: _Lookups) -> OrderResult:
