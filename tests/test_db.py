@@ -1,0 +1,55 @@
+"""insert_rows: plain rows in, model rows out, with defaults and auto times filled in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from iseller_accurate.db import insert_rows
+from outlets.models import Order, Payment
+from sync.models import SyncActivity
+
+
+@pytest.mark.django_db
+def test_it_inserts_rows_with_their_defaults_and_times(tenant, order_body):
+    tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(), format="json")
+    order = Order.objects.get()
+    SyncActivity.objects.all().delete()
+    before = timezone.now()
+
+    insert_rows(
+        SyncActivity,
+        [
+            {
+                "store_id": tenant.store.pk,
+                "outlet_id": tenant.outlet.pk,
+                "kind": "order",
+                "pos_number": 'O\'Brien "1"',
+                "order_id": order.pk,
+            }
+        ],
+    )
+    insert_rows(Payment, [{"order_id": order.pk, "position": 2, "method": "qris", "amount": Decimal("0.10")}])
+
+    row = SyncActivity.objects.get()
+    assert (row.pos_number, row.status, row.attempts, row.status_reason, row.accurate_id) == (
+        'O\'Brien "1"',
+        "pending",
+        0,
+        "",
+        None,
+    )
+    assert row.refund_id is None
+    assert before <= row.created_at == row.updated_at <= timezone.now()
+    assert list(order.payments.values_list("position", "method", "amount", "reference")) == [
+        (1, "cash", Decimal("41800.00"), ""),
+        (2, "qris", Decimal("0.10"), ""),
+    ]
+
+
+@pytest.mark.django_db
+def test_nothing_to_insert_is_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        insert_rows(Payment, [])
