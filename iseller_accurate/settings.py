@@ -202,6 +202,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # A sync activity left "running" longer than this (a killed worker) goes back to Pending.
 SYNC_RUNNING_TIMEOUT_SECONDS = int(os.environ.get("SYNC_RUNNING_TIMEOUT_SECONDS", "900"))
 
+# --- Accurate Online ---
+# The embedded run talks to the local sandbox (`manage.py accurate_sandbox --port 8001`), which knows
+# this client id and secret; they are not secrets. Production sets the real ones.
+ACCURATE_ACCOUNT_URL = os.environ.get(
+    "ACCURATE_ACCOUNT_URL", "http://127.0.0.1:8001" if DEBUG else "https://account.accurate.id"
+)
+ACCURATE_CLIENT_ID = os.environ.get("ACCURATE_CLIENT_ID", "sandbox-client" if DEBUG else "")
+ACCURATE_CLIENT_SECRET = os.environ.get("ACCURATE_CLIENT_SECRET", "sandbox-secret" if DEBUG else "")
+# Accurate allows 8 requests started per second and 8 in flight per token; leave room for the
+# merchant's other apps.
+ACCURATE_RATE_PER_SECOND = int(os.environ.get("ACCURATE_RATE_PER_SECOND", "7"))
+ACCURATE_MAX_IN_FLIGHT = int(os.environ.get("ACCURATE_MAX_IN_FLIGHT", "7"))
+
 # --- API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["outlets.api.auth.ApiKeyAuthentication"],
