@@ -1,0 +1,251 @@
+"""The rate limiter every request to Accurate goes through.
+
+Accurate allows 8 requests started per second and 8 in flight per token [S], for all of a
+connection's workers together. `RedisRateLimiter` enforces it across processes and machines;
+`LocalRateLimiter` does the same inside one process (the embedded run). Both keep a little under
+Accurate's figures by default, leaving room for the merchant's other apps.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+import redis
+
+from accurate.errors import AccurateError, ErrorKind
+
+DEFAULT_PER_SECOND = 7
+DEFAULT_IN_FLIGHT = 7
+# A slot is held for one HTTP request: longer than the seam's read timeout, so that only a dead
+# worker's slot ever expires.
+DEFAULT_SLOT_TTL = 120.0
+DEFAULT_MAX_WAIT = 60.0
+WINDOW = 1.0
+# How often a caller waiting for an in-flight slot looks again.
+POLL = 0.02
+
+
+class RateLimiter(Protocol):
+    def slot(self, key: str) -> Any:
+        """A context manager: waits for a start and an in-flight slot under `key`, holds the slot."""
+        ...
+
+    def slow_down(self, key: str, seconds: float) -> None:
+        """Accurate said "too many requests": start nothing under `key` for `seconds`."""
+        ...
+
+
+def _too_long(key: str, waited: float) -> AccurateError:
+    return AccurateError(ErrorKind.rate_limited, [f"waited {waited:.1f}s for a request slot"])
+
+
+# KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when).
+# ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs).
+# Returns {1, 0} when the slot is taken, else {0, µs to wait before looking again (0: unknown)}.
+# The clock is Redis's, so workers on machines whose clocks differ still share one window.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local per_second = tonumber(ARGV[1])
+local in_flight = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
+local window = tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
+if pause > now then
+  return {0, pause - now}
+end
+if redis.call('ZCARD', KEYS[2]) >= in_flight then
+  return {0, 0}
+end
+if redis.call('ZCARD', KEYS[1]) >= per_second then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {0, tonumber(oldest[2]) + window - now + 1}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+redis.call('PEXPIRE', KEYS[2], math.ceil(ttl / 1000) + 1000)
+return {1, 0}
+"""
+
+# KEYS: pause. ARGV: seconds (µs). Extends the pause, never shortens it.
+_SLOW_DOWN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local until_ = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ > current then
+  redis.call('SET', KEYS[1], string.format('%d', until_), 'PX', math.ceil(tonumber(ARGV[1]) / 1000) + 1000)
+end
+return 1
+"""
+
+
+class RedisRateLimiter:
+    """At most `per_second` starts in any one-second window and `in_flight` slots held, per key,
+    across every process that shares the Redis database."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        per_second: int = DEFAULT_PER_SECOND,
+        in_flight: int = DEFAULT_IN_FLIGHT,
+        slot_ttl: float = DEFAULT_SLOT_TTL,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        namespace: str = "accurate:rl",
+    ) -> None:
+        if per_second < 1 or in_flight < 1:
+            raise ValueError("per_second and in_flight must be at least 1")
+        self.client = client
+        self.per_second = per_second
+        self.in_flight = in_flight
+        self.slot_ttl = slot_ttl
+        self.max_wait = max_wait
+        self.namespace = namespace
+        self._acquire = client.register_script(_ACQUIRE)
+        self._slow_down = client.register_script(_SLOW_DOWN)
+
+    def _keys(self, key: str) -> list[str]:
+        # The braces keep a key's three entries in one Redis Cluster slot.
+        base = f"{self.namespace}:{{{key}}}"
+        return [f"{base}:starts", f"{base}:slots", f"{base}:pause"]
+
+    def acquire(self, key: str) -> str:
+        """Wait for a slot and take it; returns its id for `release`. Raises rate_limited after max_wait."""
+        slot_id = uuid.uuid4().hex
+        keys = self._keys(key)
+        args: list[str | int] = [
+            self.per_second,
+            self.in_flight,
+            int(self.slot_ttl * 1e6),
+            slot_id,
+            int(WINDOW * 1e6),
+        ]
+        started = time.monotonic()
+        while True:
+            taken, wait_us = self._acquire(keys=keys, args=args)
+            if taken:
+                return slot_id
+            waited = time.monotonic() - started
+            if waited >= self.max_wait:
+                raise _too_long(key, waited)
+            pause = wait_us / 1e6 if wait_us else POLL
+            # A little jitter, so that waiting workers do not all ask again at the same instant.
+            pause = min(pause + random.uniform(0, POLL / 2), self.max_wait - waited)
+            time.sleep(max(pause, 0.001))
+
+    def release(self, key: str, slot_id: str) -> None:
+        self.client.zrem(self._keys(key)[1], slot_id)
+
+    @contextmanager
+    def slot(self, key: str) -> Iterator[None]:
+        slot_id = self.acquire(key)
+        try:
+            yield
+        finally:
+            self.release(key, slot_id)
+
+    def slow_down(self, key: str, seconds: float) -> None:
+        self._slow_down(keys=[self._keys(key)[2]], args=[int(seconds * 1e6)])
+
+
+class _LocalKey:
+    def __init__(self) -> None:
+        self.starts: deque[float] = deque()
+        self.slots: dict[str, float] = {}
+        self.pause_until = 0.0
+
+
+class LocalRateLimiter:
+    """The same limits for the threads of one process (the embedded run has one worker process)."""
+
+    def __init__(
+        self,
+        *,
+        per_second: int = DEFAULT_PER_SECOND,
+        in_flight: int = DEFAULT_IN_FLIGHT,
+        slot_ttl: float = DEFAULT_SLOT_TTL,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> None:
+        if per_second < 1 or in_flight < 1:
+            raise ValueError("per_second and in_flight must be at least 1")
+        self.per_second = per_second
+        self.in_flight = in_flight
+        self.slot_ttl = slot_ttl
+        self.max_wait = max_wait
+        self._keys: dict[str, _LocalKey] = {}
+        self._changed = threading.Condition()
+
+    def _try(self, state: _LocalKey, slot_id: str, now: float) -> float:
+        """Take a slot (returns 0) or say how long to wait (-1: until a slot is released)."""
+        while state.starts and state.starts[0] <= now - WINDOW:
+            state.starts.popleft()
+        for expired in [sid for sid, until in state.slots.items() if until <= now]:
+            del state.slots[expired]
+        if state.pause_until > now:
+            return state.pause_until - now
+        if len(state.slots) >= self.in_flight:
+            # A slot frees on release (which notifies) or on expiry.
+            return min(state.slots.values()) - now
+        if len(state.starts) >= self.per_second:
+            return state.starts[0] + WINDOW - now
+        state.starts.append(now)
+        state.slots[slot_id] = now + self.slot_ttl
+        return 0.0
+
+    def acquire(self, key: str) -> str:
+        slot_id = uuid.uuid4().hex
+        started = time.monotonic()
+        with self._changed:
+            state = self._keys.setdefault(key, _LocalKey())
+            while True:
+                now = time.monotonic()
+                wait = self._try(state, slot_id, now)
+                if wait == 0.0:
+                    return slot_id
+                waited = now - started
+                if waited >= self.max_wait:
+                    raise _too_long(key, waited)
+                self._changed.wait(min(wait, self.max_wait - waited) + 1e-4)
+
+    def release(self, key: str, slot_id: str) -> None:
+        with self._changed:
+            self._keys[key].slots.pop(slot_id, None)
+            self._changed.notify_all()
+
+    @contextmanager
+    def slot(self, key: str) -> Iterator[None]:
+        slot_id = self.acquire(key)
+        try:
+            yield
+        finally:
+            self.release(key, slot_id)
+
+    def slow_down(self, key: str, seconds: float) -> None:
+        with self._changed:
+            state = self._keys.setdefault(key, _LocalKey())
+            state.pause_until = max(state.pause_until, time.monotonic() + seconds)
+
+
+def rate_limiter(
+    redis_url: str | None,
+    per_second: int = DEFAULT_PER_SECOND,
+    in_flight: int = DEFAULT_IN_FLIGHT,
+    **options: Any,
+) -> RedisRateLimiter | LocalRateLimiter:
+    """The Redis limiter when there is a Redis (every production worker shares it), else the local one."""
+    if redis_url:
+        return RedisRateLimiter(
+            redis.Redis.from_url(redis_url), per_second=per_second, in_flight=in_flight, **options
+        )
+    return LocalRateLimiter(per_second=per_second, in_flight=in_flight, **options)
