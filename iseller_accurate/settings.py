@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "outlets",
     "mapping",
     "sync",
+    "accurate_sandbox",
 ]
 
 MIDDLEWARE = [

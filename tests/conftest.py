@@ -17,6 +17,9 @@ from rest_framework.test import APIClient
 from outlets.models import Outlet, Product, Store
 from outlets.services.stores import api_key_create, member_create, outlet_create, store_create
 
+# The live Accurate sandbox: `sandbox` and `sandbox_module` fixtures.
+pytest_plugins = ["tests.sandbox_fixture"]
+
 
 @dataclass
 class Tenant:

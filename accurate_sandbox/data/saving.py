@@ -1,0 +1,76 @@
+"""save.do, bulk-save.do and delete.do for every module, through each module's builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accurate_sandbox.data.context import Context
+from accurate_sandbox.data.spec import ModuleSpec
+from accurate_sandbox.data.values import Invalid
+from accurate_sandbox.storage import document_delete, document_store, movements_replace, next_value
+
+NOT_FOUND = "Data tidak ditemukan"
+SAVED = "Data berhasil disimpan"
+DELETED = "Data berhasil dihapus"
+
+
+class Duplicate(Invalid):
+    """The number is already taken: counted by the inspection counters."""
+
+
+def existing_record(ctx: Context, spec: ModuleSpec, raw_id: Any) -> dict[str, Any]:
+    doc_id = str(raw_id).strip()
+    found = ctx.get(spec.name, int(doc_id)) if doc_id.isdigit() else None
+    if found is None:
+        raise Invalid(NOT_FOUND)
+    return found
+
+
+def sent_key(spec: ModuleSpec, body: dict[str, Any]) -> str:
+    for name in (spec.key_field, *spec.key_aliases):
+        value = body.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def auto_key(ctx: Context, spec: ModuleSpec) -> str:
+    # Accurate numbers documents itself when no number is sent; skip numbers taken explicitly.
+    while True:
+        key = f"{spec.prefix}.{ctx.next_number(spec.name):05d}"
+        if ctx.find(spec.name, key) is None:
+            return key
+
+
+def save_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
+    """Create (no id) or update (with id) one record; returns the stored record. Raises Invalid."""
+    existing = existing_record(ctx, spec, body["id"]) if body.get("id") not in (None, "") else None
+    # An update keeps the fields it does not send; lists it sends (detailItem…) replace the old ones.
+    merged = {**(existing or {}), **body}
+    key = sent_key(spec, body) or (str(existing[spec.key_field]) if existing else "")
+    if not key:
+        if not spec.prefix:
+            raise Invalid(f"{spec.key_label} harus diisi")
+        key = auto_key(ctx, spec)
+    merged[spec.key_field] = key
+    built = spec.build(ctx, merged)
+    other = ctx.find(spec.name, key)
+    if other is not None and (existing is None or other["id"] != existing["id"]):
+        raise Duplicate(f"Sudah ada data lain dengan {spec.key_label} {key}")
+    doc_id = int(existing["id"]) if existing else next_value(ctx.conn, "document")
+    record = {"id": doc_id, **built.record, spec.key_field: key}
+    document_store(ctx.conn, db_id=ctx.db_id, module=spec.name, number=key, data=record)
+    if built.moves or existing:
+        movements_replace(ctx.conn, db_id=ctx.db_id, doc_id=doc_id, moves=built.moves)
+    if existing:
+        ctx.forget(spec.name, str(existing[spec.key_field]))
+    ctx.cache[(spec.name, key)] = record
+    return record
+
+
+def delete_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> None:
+    if body.get("id") in (None, ""):
+        raise Invalid("id harus diisi")
+    record = existing_record(ctx, spec, body["id"])
+    document_delete(ctx.conn, int(record["id"]))
+    ctx.forget(spec.name, str(record[spec.key_field]))

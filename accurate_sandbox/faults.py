@@ -1,0 +1,65 @@
+"""Faults on demand: latency, failures (HTTP 503) and dropped connections, random or counted."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass
+class FaultSettings:
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    drop_rate: float = 0.0
+    fail_next: int = 0  # the next N data calls fail, whatever the rates say
+    drop_next: int = 0  # the next N data calls are handled, then dropped without an answer
+
+
+class Faults:
+    def __init__(self, settings: FaultSettings, seed: int | None = None) -> None:
+        self.settings = settings
+        self.lock = threading.Lock()
+        self.random = random.Random(seed)
+        self.failed = 0
+        self.dropped = 0
+
+    def update(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Apply the given fields (unknown ones are refused); returns the settings now in force."""
+        with self.lock:
+            current = asdict(self.settings)
+            unknown = set(changes) - set(current)
+            if unknown:
+                raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+            for name, value in changes.items():
+                current[name] = type(current[name])(value)
+            self.settings = FaultSettings(**current)
+            return asdict(self.settings)
+
+    def latency_s(self) -> float:
+        return self.settings.latency_ms / 1000
+
+    def should_fail(self) -> bool:
+        with self.lock:
+            if self.settings.fail_next > 0:
+                self.settings.fail_next -= 1
+                hit = True
+            else:
+                hit = self.random.random() < self.settings.fail_rate
+            self.failed += hit
+            return hit
+
+    def should_drop(self) -> bool:
+        with self.lock:
+            if self.settings.drop_next > 0:
+                self.settings.drop_next -= 1
+                hit = True
+            else:
+                hit = self.random.random() < self.settings.drop_rate
+            self.dropped += hit
+            return hit
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {**asdict(self.settings), "failed": self.failed, "dropped": self.dropped}
