@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from accurate_sandbox.http import dumps
-from accurate_sandbox.storage import document_store, next_value
+from accurate_sandbox.storage import Storage, document_store
 
 DATABASES: list[dict[str, Any]] = [
     {"id": 101, "alias": "Kopi Nusantara", "expired": False, "trial": False, "admin": True},
@@ -33,18 +32,24 @@ ACCOUNTS = [
 WALK_IN = ("C-WALKIN", "Pelanggan Umum")
 
 
-def seed_if_empty(conn: sqlite3.Connection) -> None:
+def seed_if_empty(storage: Storage) -> None:
+    with storage.transaction():
+        seed_all(storage)
+
+
+def seed_all(storage: Storage) -> None:
+    conn = storage.conn
     if conn.execute("SELECT 1 FROM databases LIMIT 1").fetchone():
         return
     for database in DATABASES:
         conn.execute("INSERT INTO databases (id, data) VALUES (?, ?)", (database["id"], dumps(database)))
-        seed_database(conn, int(database["id"]))
+        seed_database(storage, int(database["id"]))
 
 
-def seed_database(conn: sqlite3.Connection, db_id: int) -> None:
+def seed_database(storage: Storage, db_id: int) -> None:
     def add(module: str, number: str, data: dict[str, Any]) -> None:
-        record = {"id": next_value(conn, "document"), **data}
-        document_store(conn, db_id=db_id, module=module, number=number, data=record, seed=True)
+        record = {"id": storage.next_id("document"), **data}
+        document_store(storage.conn, db_id=db_id, module=module, number=number, data=record, seed=True)
 
     for name in BRANCHES:
         add("branch", name, {"name": name, "suspended": False})

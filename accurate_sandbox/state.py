@@ -60,8 +60,7 @@ class Sandbox:
     @classmethod
     def create(cls, config: SandboxConfig, base_url: str) -> Sandbox:
         storage = Storage(config.data_file)
-        with storage.transaction() as conn:
-            seed_if_empty(conn)
+        seed_if_empty(storage)
         faults = FaultSettings(config.latency_ms, config.fail_rate, config.drop_rate)
         return cls(
             config=config,

@@ -10,10 +10,10 @@ from accurate_sandbox.config import BULK_LIMIT
 from accurate_sandbox.data import MODULES
 from accurate_sandbox.data.context import Context
 from accurate_sandbox.data.listing import detail_record, list_records
-from accurate_sandbox.data.saving import DELETED, SAVED, Duplicate, delete_record, save_record
+from accurate_sandbox.data.saving import DELETED, SAVED, Duplicate, delete_record, save_record_text
 from accurate_sandbox.data.spec import ExtraAction, ModuleSpec
 from accurate_sandbox.data.values import Invalid
-from accurate_sandbox.http import Request, Response, envelope, json_response, xml_response
+from accurate_sandbox.http import Request, Response, dumps, envelope, json_response, xml_response
 from accurate_sandbox.state import Sandbox
 from accurate_sandbox.tokens import session_db, token_by_access
 
@@ -25,6 +25,7 @@ ACTIONS = {
     "bulk-save": ("save", {"POST"}),
     "delete": ("delete", {"POST", "DELETE"}),
 }
+SAVED_PREFIX = '{"s":true,"d":' + dumps([SAVED]) + ',"r":'
 BULK_TOO_MANY = f"Jumlah data dalam satu permintaan maksimal {BULK_LIMIT}"
 
 INSUFFICIENT_SCOPE = (
@@ -69,7 +70,7 @@ def data_call(sandbox: Sandbox, request: Request, module: str, action: str) -> R
     except BadBody as error:
         return envelope(False, [str(error)])
     with sandbox.storage.transaction() as conn:
-        ctx = Context(conn, db_id)
+        ctx = Context(sandbox.storage, db_id)
         if action == "list":
             return json_response(list_records_safe(ctx, spec, request.query))
         if action == "detail":
@@ -79,8 +80,7 @@ def data_call(sandbox: Sandbox, request: Request, module: str, action: str) -> R
         if action == "delete":
             return delete(ctx, spec, body)
         saver = spec.extra[action][1] if action in spec.extra else None
-        ok, messages, extra = save_one(sandbox, ctx, spec, body, saver)
-        return envelope(ok, messages, **extra)
+        return Response(body=save_one(sandbox, ctx, spec, body, saver).encode())
 
 
 def request_body(request: Request) -> dict[str, Any]:
@@ -102,22 +102,25 @@ def list_records_safe(ctx: Context, spec: ModuleSpec, query: dict[str, list[str]
 
 def save_one(
     sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: Any, saver: ExtraAction | None = None
-) -> tuple[bool, list[str], dict[str, Any]]:
-    """(s, d, extra) for one record; the record's writes are undone alone when it is refused."""
+) -> str:
+    """The `{s, d, r}` JSON of one record; its writes are undone alone when it is refused.
+
+    Built as text around the record's stored JSON, so a record is encoded once, not twice.
+    """
     if not isinstance(body, dict):
-        return False, ["Invalid field value for field data"], {}
+        return dumps({"s": False, "d": ["Invalid field value for field data"]})
     try:
         with ctx.savepoint():
-            record = saver(ctx, body) if saver else save_record(ctx, spec, body)
+            text = dumps(saver(ctx, body)) if saver else save_record_text(ctx, spec, body)[1]
     except Duplicate as error:
         sandbox.stats.add("duplicate_numbers_refused")
         ctx.cache.clear()
-        return False, [error.message], {}
+        return dumps({"s": False, "d": [error.message]})
     except Invalid as error:
         ctx.cache.clear()  # the cache may hold what the rolled-back record wrote
-        return False, [error.message], {}
+        return dumps({"s": False, "d": [error.message]})
     sandbox.stats.add("records_saved")
-    return True, [SAVED], {"r": record}
+    return SAVED_PREFIX + text + "}"
 
 
 def bulk_save(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> Response:
@@ -126,11 +129,9 @@ def bulk_save(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, 
         return envelope(False, ["data harus diisi"])
     if len(records) > BULK_LIMIT:
         return envelope(False, [BULK_TOO_MANY])
-    results = []
-    for record in records:
-        ok, messages, extra = save_one(sandbox, ctx, spec, record)
-        results.append({"s": ok, "d": messages, **extra})
-    return envelope(all(result["s"] for result in results), results)
+    results = [save_one(sandbox, ctx, spec, record) for record in records]
+    ok = all(result.startswith('{"s":true') for result in results)
+    return Response(body=f'{{"s":{dumps(ok)},"d":[{",".join(results)}]}}'.encode())
 
 
 def delete(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> Response:

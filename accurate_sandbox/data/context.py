@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from accurate_sandbox.data.values import Invalid
-from accurate_sandbox.storage import document_by_id, document_by_number, next_value
+from accurate_sandbox.storage import Storage, document_by_id, document_by_number, next_value
 
 # A stock movement: item no, warehouse name, signed quantity.
 Move = tuple[str, str, Decimal]
@@ -26,7 +26,7 @@ class Built:
 
 @dataclass
 class Context:
-    conn: sqlite3.Connection
+    storage: Storage
     db_id: int
     # Reference lookups repeat a lot inside one bulk call (the same items, the same warehouse).
     cache: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
@@ -55,8 +55,15 @@ class Context:
     def get(self, module: str, doc_id: int) -> dict[str, Any] | None:
         return document_by_id(self.conn, self.db_id, module, doc_id)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.storage.conn
+
     def next_line_id(self) -> int:
-        return next_value(self.conn, "line")
+        return self.storage.next_id("line")
+
+    def next_record_id(self) -> int:
+        return self.storage.next_id("document")
 
     def next_number(self, module: str) -> int:
         return next_value(self.conn, f"number:{self.db_id}:{module}")

@@ -7,7 +7,7 @@ from typing import Any
 from accurate_sandbox.data.context import Context
 from accurate_sandbox.data.spec import ModuleSpec
 from accurate_sandbox.data.values import Invalid
-from accurate_sandbox.storage import document_delete, document_store, movements_replace, next_value
+from accurate_sandbox.storage import document_delete, document_store, movements_replace
 
 NOT_FOUND = "Data tidak ditemukan"
 SAVED = "Data berhasil disimpan"
@@ -44,6 +44,11 @@ def auto_key(ctx: Context, spec: ModuleSpec) -> str:
 
 def save_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> dict[str, Any]:
     """Create (no id) or update (with id) one record; returns the stored record. Raises Invalid."""
+    return save_record_text(ctx, spec, body)[0]
+
+
+def save_record_text(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """save_record, and the record as stored JSON text (a bulk reply reuses it instead of encoding again)."""
     existing = existing_record(ctx, spec, body["id"]) if body.get("id") not in (None, "") else None
     # An update keeps the fields it does not send; lists it sends (detailItem…) replace the old ones.
     merged = {**(existing or {}), **body}
@@ -57,15 +62,16 @@ def save_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> dict[st
     other = ctx.find(spec.name, key)
     if other is not None and (existing is None or other["id"] != existing["id"]):
         raise Duplicate(f"Sudah ada data lain dengan {spec.key_label} {key}")
-    doc_id = int(existing["id"]) if existing else next_value(ctx.conn, "document")
+    doc_id = int(existing["id"]) if existing else ctx.next_record_id()
     record = {"id": doc_id, **built.record, spec.key_field: key}
-    document_store(ctx.conn, db_id=ctx.db_id, module=spec.name, number=key, data=record)
+    text = document_store(ctx.conn, db_id=ctx.db_id, module=spec.name, number=key, data=record)
     if built.moves or existing:
-        movements_replace(ctx.conn, db_id=ctx.db_id, doc_id=doc_id, moves=built.moves)
+        moves = built.moves
+        movements_replace(ctx.conn, db_id=ctx.db_id, doc_id=doc_id, moves=moves, new=existing is None)
     if existing:
         ctx.forget(spec.name, str(existing[spec.key_field]))
     ctx.cache[(spec.name, key)] = record
-    return record
+    return record, text
 
 
 def delete_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> None:
