@@ -1,0 +1,57 @@
+"""The limiter of the embedded run: the same limits for the threads of one process."""
+
+import threading
+import time
+
+import pytest
+
+from accurate import AccurateError, ErrorKind, LocalRateLimiter
+
+from .limits import hammer, most_in_flight, most_starts_in_a_window
+
+
+def test_threads_never_start_more_than_n_a_second_nor_hold_more_than_m():
+    limiter = LocalRateLimiter(per_second=7, in_flight=5)
+
+    intervals = hammer(limiter, "conn-1", seconds=1.0, threads=7, work=(0.01, 0.8))
+
+    assert most_starts_in_a_window(intervals) == 7
+    assert most_in_flight(intervals) == 5
+
+
+def test_a_slot_never_given_back_expires():
+    limiter = LocalRateLimiter(in_flight=1, slot_ttl=0.3, max_wait=0.1)
+    limiter.acquire("conn-1")  # its holder never releases it
+
+    with pytest.raises(AccurateError) as caught:
+        limiter.acquire("conn-1")
+    assert caught.value.kind is ErrorKind.rate_limited
+
+    limiter.max_wait = 1.0
+    started = time.monotonic()
+    with limiter.slot("conn-1"):
+        assert 0.1 <= time.monotonic() - started < 0.5
+
+
+def test_a_released_slot_wakes_a_waiting_thread_at_once():
+    limiter = LocalRateLimiter(in_flight=1)
+    slot = limiter.acquire("conn-1")
+    threading.Timer(0.1, limiter.release, args=("conn-1", slot)).start()
+    started = time.monotonic()
+
+    with limiter.slot("conn-1"):
+        assert 0.09 <= time.monotonic() - started < 0.2
+
+
+def test_slow_down_pauses_starts_for_that_key_only():
+    limiter = LocalRateLimiter()
+    limiter.slow_down("conn-1", 0.3)
+    started = time.monotonic()
+
+    with limiter.slot("conn-2"):
+        other_waited = time.monotonic() - started
+    with limiter.slot("conn-1"):
+        waited = time.monotonic() - started
+
+    assert other_waited < 0.05
+    assert 0.29 <= waited < 0.5
