@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from accurate.errors import AccurateError, ErrorKind, error_from_messages
@@ -38,7 +39,8 @@ def read_json(answer: HttpAnswer, *, method: str) -> dict[str, Any]:
     if status == 403 and "insufficient_scope" in answer.text:
         return _raise(ErrorKind.insufficient_scope, answer)
     try:
-        body = json.loads(answer.text)
+        # Amounts come back as JSON numbers: read them as Decimal, never through float.
+        body = json.loads(answer.text, parse_float=Decimal)
     except ValueError:
         body = None
     if isinstance(body, dict) and status == 401 and body.get("error") == "invalid_token":

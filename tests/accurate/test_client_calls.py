@@ -220,3 +220,12 @@ def test_list_filters_between_two_dates():
     )
 
     assert ("filter.transDate.val[1]", "02/11/2026") in seam.requests[0].params
+
+
+def test_amounts_in_answers_are_read_as_decimals():
+    client, _, _ = client_for(answer(200, text='{"s": true, "d": {"id": 5, "totalAmount": 24691.357802}}'))
+
+    record = client.detail("sales-invoice", id=5)
+
+    assert record == {"id": 5, "totalAmount": Decimal("24691.357802")}
+    assert isinstance(record["id"], int)

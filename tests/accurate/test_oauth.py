@@ -51,7 +51,7 @@ def test_the_authorize_url_asks_for_every_scope():
         "state": ["state-123"],
     }
     assert "%20" in parts.query
-    assert len(SCOPES) == 19
+    assert len(SCOPES) == 22
 
 
 def test_exchanging_the_code_posts_it_with_basic_auth_and_reads_the_tokens():
