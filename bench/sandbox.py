@@ -67,7 +67,9 @@ def measure(client: requests.Session, host: str) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < DURATION_S:
         body = json.dumps({"data": [invoice(sent + i) for i in range(BATCH_SIZE)]})
-        reply = client.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=HTTP_TIMEOUT)
+        reply = client.post(
+            url, data=body, headers={"Content-Type": "application/json"}, timeout=HTTP_TIMEOUT
+        )
         assert reply.status_code == 200 and reply.json()["s"], reply.text[:500]
         sent += BATCH_SIZE
     return sent / (time.perf_counter() - started)

@@ -129,7 +129,10 @@ class SandboxProcess:
     def exchange(self, code: str, redirect_uri: str) -> requests.Response:
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
         return self.http.post(
-            f"{self.url}/oauth/token", data=data, auth=(self.client_id, self.client_secret), timeout=HTTP_TIMEOUT
+            f"{self.url}/oauth/token",
+            data=data,
+            auth=(self.client_id, self.client_secret),
+            timeout=HTTP_TIMEOUT,
         )
 
     def token(self, scope: str = ALL_SCOPES, scopes: list[str] | None = None) -> dict[str, Any]:
@@ -173,7 +176,15 @@ def start_sandbox(folder: Path, *extra: str) -> SandboxProcess:
     port = free_port()
     data_file = folder / "sandbox.sqlite3"
     log = (folder / "sandbox.log").open("wb")
-    argv = [sys.executable, "manage.py", "accurate_sandbox", "--port", str(port), "--data-file", str(data_file)]
+    argv = [
+        sys.executable,
+        "manage.py",
+        "accurate_sandbox",
+        "--port",
+        str(port),
+        "--data-file",
+        str(data_file),
+    ]
     env = {**os.environ, "DEBUG": "1", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([*argv, *extra], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     sandbox = SandboxProcess(f"http://127.0.0.1:{port}", data_file, process)

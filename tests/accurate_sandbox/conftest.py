@@ -53,7 +53,9 @@ class Api:
 
 @pytest.fixture(scope="module")
 def sandbox_fast(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    running = start_sandbox(tmp_path_factory.mktemp("sandbox"), "--rate-limit", "10000", "--in-flight-limit", "100")
+    running = start_sandbox(
+        tmp_path_factory.mktemp("sandbox"), "--rate-limit", "10000", "--in-flight-limit", "100"
+    )
     yield running
     stop_sandbox(running)
 

@@ -76,7 +76,9 @@ def test_a_missing_scope_answers_403_in_xml(sandbox_fast: SandboxProcess) -> Non
     headers = {"Authorization": f"Bearer {token['access_token']}", "X-Session-ID": session}
     allowed = requests.get(f"{host}/accurate/api/item/list.do", headers=headers, timeout=TIMEOUT)
     assert allowed.status_code == 200
-    refused = requests.post(f"{host}/accurate/api/item/save.do", data={"no": "X"}, headers=headers, timeout=TIMEOUT)
+    refused = requests.post(
+        f"{host}/accurate/api/item/save.do", data={"no": "X"}, headers=headers, timeout=TIMEOUT
+    )
     assert refused.status_code == 403
     assert refused.headers["Content-Type"].startswith("application/xml")
     assert "<error>insufficient_scope</error>" in refused.text

@@ -70,7 +70,9 @@ def test_a_code_is_bound_to_its_redirect_uri(sandbox_fast: SandboxProcess) -> No
 def test_a_wrong_client_secret_is_refused(sandbox_fast: SandboxProcess) -> None:
     code = query_of(sandbox_fast.login_and_authorize(sandbox_fast.authorize_url(REDIRECT)))["code"]
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
-    reply = requests.post(f"{sandbox_fast.url}/oauth/token", data=data, auth=("sandbox-client", "x"), timeout=TIMEOUT)
+    reply = requests.post(
+        f"{sandbox_fast.url}/oauth/token", data=data, auth=("sandbox-client", "x"), timeout=TIMEOUT
+    )
     assert reply.status_code == 401
     assert reply.json()["error"] == "invalid_client"
 

@@ -49,8 +49,13 @@ def test_an_invoice_stores_lines_and_its_total_to_the_rupiah(api: Api) -> None:
     assert record["detailItem"][1]["detailNotes"] == "tanpa gula"
     assert record["branchName"] == "Pusat"
     stored = api.sandbox.documents("sales-invoice")
-    assert [(doc["id"], doc["number"], doc["totalAmount"]) for doc in stored] == [(record["id"], "JKT01-0001", 48400)]
-    assert api.sandbox.inspect()["stock"]["101"] == {"KOPI-1": {"Gudang Utama": -2}, "ROTI-1": {"Gudang Bali": -1}}
+    assert [(doc["id"], doc["number"], doc["totalAmount"]) for doc in stored] == [
+        (record["id"], "JKT01-0001", 48400)
+    ]
+    assert api.sandbox.inspect()["stock"]["101"] == {
+        "KOPI-1": {"Gudang Utama": -2},
+        "ROTI-1": {"Gudang Bali": -1},
+    }
 
 
 @pytest.mark.usefixtures("items")
@@ -123,13 +128,19 @@ def test_a_second_invoice_with_the_same_number_is_refused_and_counted(api: Api) 
         ({"branchName": "Cabang Lombok"}, "Cabang Cabang Lombok tidak ditemukan"),
         ({"branchName": ""}, "Cabang harus diisi"),
         ({"transDate": "2026-11-20"}, "Invalid field value for field transDate"),
-        ({"transDate": "31/12/2023"}, "Tanggal transaksi tidak boleh sebelum tanggal mulai pembukuan 01/01/2024"),
+        (
+            {"transDate": "31/12/2023"},
+            "Tanggal transaksi tidak boleh sebelum tanggal mulai pembukuan 01/01/2024",
+        ),
         ({"detailItem": [{"itemNo": "NOPE", "quantity": 1}]}, "Barang dengan kode NOPE tidak ditemukan"),
         (
             {"detailItem": [{"itemNo": "KOPI-1", "quantity": 1, "warehouseName": "Gudang X"}]},
             "Gudang Gudang X tidak ditemukan",
         ),
-        ({"detailExpense": [{"accountNo": "9999", "expenseAmount": 1}]}, "Akun dengan No 9999 tidak ditemukan"),
+        (
+            {"detailExpense": [{"accountNo": "9999", "expenseAmount": 1}]},
+            "Akun dengan No 9999 tidak ditemukan",
+        ),
         ({"detailItem": []}, "Rincian detailItem harus diisi"),
     ],
 )
@@ -198,7 +209,10 @@ def test_a_receipt_pays_an_invoice_into_a_cash_account(api: Api) -> None:
         "d": ["Akun 4101 bukan akun Kas/Bank"],
     }
     missing = {**body, "number": "RCV-3", "detailInvoice": [{"invoiceNo": "NOPE", "paymentAmount": "1"}]}
-    assert api.save("sales-receipt", missing) == {"s": False, "d": ["Faktur Penjualan dengan No NOPE tidak ditemukan"]}
+    assert api.save("sales-receipt", missing) == {
+        "s": False,
+        "d": ["Faktur Penjualan dengan No NOPE tidak ditemukan"],
+    }
 
 
 @pytest.mark.usefixtures("items")
