@@ -52,7 +52,7 @@ class Child:
     ready: threading.Event
 
 
-def services(port: int) -> list[Service]:
+def services(port: int, sandbox_port: int) -> list[Service]:
     """Every process of the embedded stack, started in this order and stopped in reverse."""
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "iseller_accurate"]
@@ -64,9 +64,12 @@ def services(port: int) -> list[Service]:
         ),
         Service("worker", [*celery, "worker", "-l", "info", "--concurrency", "1"], " ready."),
         Service("beat", [*celery, "beat", "-l", "info"], "beat: Starting..."),
-        # --- More processes go here. ---
-        # The Accurate sandbox (a later issue):
-        # Service("sandbox", [python, "manage.py", "accurate_sandbox", "--port", "8001"], "..."),
+        # The local stand-in for Accurate Online that the demo connects to (ACCURATE_ACCOUNT_URL).
+        Service(
+            "sandbox",
+            [python, "manage.py", "accurate_sandbox", "--port", str(sandbox_port)],
+            "Accurate sandbox listening on",
+        ),
     ]
 
 
@@ -152,15 +155,25 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def banner(port: int) -> list[str]:
+def banner(port: int, sandbox_port: int) -> list[str]:
     url = f"http://127.0.0.1:{port}/"
     lines = ["", "=" * 72, f"  The back office is running: open {url}", "", "  Log in as:"]
     lines += [f"    {user:<6} / {password:<14} {role}" for user, password, role in DEMO_LOGINS]
-    lines += ["", "  Ctrl-C stops everything.", "=" * 72, ""]
+    lines += [
+        "",
+        f"  Accurate Online is played by the local sandbox at http://127.0.0.1:{sandbox_port}/",
+        "  (its login: merchant@sandbox.example / sandbox).",
+        "",
+        "  Ctrl-C stops everything.",
+        "=" * 72,
+        "",
+    ]
     return lines
 
 
-def supervise(children: list[Child], port: int, lock: threading.Lock, stopping: threading.Event) -> int:
+def supervise(
+    children: list[Child], ports: tuple[int, int], lock: threading.Lock, stopping: threading.Event
+) -> int:
     """Wait for a signal (return 0) or a dead child (return 1); stop all children either way."""
     announced = False
     give_up_waiting = time.monotonic() + BANNER_WAIT_SECONDS
@@ -176,8 +189,8 @@ def supervise(children: list[Child], port: int, lock: threading.Lock, stopping: 
         # not lost above the startup logs of the worker and beat.
         everyone_ready = all(child.ready.is_set() for child in children)
         late = time.monotonic() > give_up_waiting
-        if not announced and (everyone_ready or late) and port_open(port):
-            for line in banner(port):
+        if not announced and (everyone_ready or late) and port_open(ports[0]):
+            for line in banner(*ports):
                 say("dev", line, lock)
             announced = True
         stopping.wait(POLL_SECONDS)
@@ -185,12 +198,15 @@ def supervise(children: list[Child], port: int, lock: threading.Lock, stopping: 
     return code
 
 
-def run(port: int) -> int:
-    if port_open(port):
-        # Otherwise the banner would point at whatever already listens there.
-        print(f"Port {port} is already in use; choose another with --port.", file=sys.stderr)
-        return 2
+def run(port: int, sandbox_port: int) -> int:
+    for taken, flag in ((port, "--port"), (sandbox_port, "--sandbox-port")):
+        if port_open(taken):
+            # Otherwise the banner would point at whatever already listens there.
+            print(f"Port {taken} is already in use; choose another with {flag}.", file=sys.stderr)
+            return 2
     configure_environment()
+    # The product finds its Accurate stand-in here, unless told of another one.
+    os.environ.setdefault("ACCURATE_ACCOUNT_URL", f"http://127.0.0.1:{sandbox_port}")
     prepare_storage()
     lock = threading.Lock()
     stopping = threading.Event()
@@ -203,20 +219,21 @@ def run(port: int) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     children: list[Child] = []
     try:
-        for service in services(port):
+        for service in services(port, sandbox_port):
             say("dev", f"starting {service.name}: {' '.join(service.argv[1:])}", lock)
             children.append(start(service, lock))
     except BaseException:
         stop(children, lock)
         raise
-    return supervise(children, port, lock, stopping)
+    return supervise(children, (port, sandbox_port), lock, stopping)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    parser.add_argument("--sandbox-port", type=int, default=8001, help="Accurate sandbox port (default 8001)")
     args = parser.parse_args(argv)
-    return run(args.port)
+    return run(args.port, args.sandbox_port)
 
 
 if __name__ == "__main__":

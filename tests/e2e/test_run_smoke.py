@@ -56,6 +56,7 @@ requeue_stale_activities.delay()
 @dataclass
 class Stack:
     url: str
+    sandbox_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
     env: dict[str, str]
@@ -138,11 +139,19 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     seeded = json.loads(manage(env, "shell", "-v", "0", "-c", SEEDED).splitlines()[-1])
-    port = free_port()
+    port, sandbox_port = free_port(), free_port()
     log_path = tmp_path / "devserver.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "iseller_accurate.devserver", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "iseller_accurate.devserver",
+                "--port",
+                str(port),
+                "--sandbox-port",
+                str(sandbox_port),
+            ],
             cwd=BASE_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -151,7 +160,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             start_new_session=True,
         )
     try:
-        yield Stack(f"http://127.0.0.1:{port}", process, log_path, env, seeded)
+        yield Stack(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", process, log_path, env, seeded
+        )
     finally:
         stop(process)
 
@@ -163,7 +174,14 @@ def test_the_owner_logs_in_and_sees_the_demo_store(stack):
     # A task sent from another process and run by the worker: the filesystem broker carries it.
     manage(stack.env, "shell", "-v", "0", "-c", SEND_TASK)
     wait_until(stack, "task run by the worker", lambda: "succeeded in" in stack.log())
+    # The Accurate sandbox the demo connects to shows its sign-in page to a known client.
+    authorize = (
+        "/oauth/authorize?client_id=sandbox-client&response_type=code&scope=item_view&state=s"
+        "&redirect_uri=http://127.0.0.1/callback"
+    )
+    wait_until(stack, "Accurate sandbox", lambda: answers(stack.sandbox_url + authorize))
     wait_until(stack, "banner with the address", lambda: f"open {stack.url}/" in stack.log())
+    assert f"the local sandbox at {stack.sandbox_url}/" in stack.log()
 
     from playwright.sync_api import sync_playwright
 
