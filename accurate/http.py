@@ -119,7 +119,9 @@ def _maybe_sent(exc: BaseException) -> bool:
         # requests wraps urllib3's MaxRetryError, whose `reason` is a NewConnectionError (a subclass of
         # ConnectTimeoutError) when the connection was refused or the name did not resolve.
         seen: list[BaseException] = [exc]
-        while seen:
+        for _ in range(20):  # the chain is short; the bound only guards against a cycle
+            if not seen:
+                break
             current = seen.pop()
             if isinstance(current, ConnectTimeoutError):
                 return False

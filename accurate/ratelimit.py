@@ -8,6 +8,7 @@ Accurate's figures by default, leaving room for the merchant's other apps.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -20,6 +21,8 @@ from typing import Any, Protocol
 import redis
 
 from accurate.errors import AccurateError, ErrorKind
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PER_SECOND = 7
 DEFAULT_IN_FLIGHT = 7
@@ -135,7 +138,13 @@ class RedisRateLimiter:
         ]
         started = time.monotonic()
         while True:
-            taken, wait_us = self._acquire(keys=keys, args=args)
+            try:
+                taken, wait_us = self._acquire(keys=keys, args=args)
+            except redis.RedisError as exc:
+                # Without the shared limiter no request may start; trying later is all there is.
+                raise AccurateError(
+                    ErrorKind.unavailable, ["the rate limiter's Redis is unreachable"]
+                ) from exc
             if taken:
                 return slot_id
             waited = time.monotonic() - started
@@ -147,7 +156,11 @@ class RedisRateLimiter:
             time.sleep(max(pause, 0.001))
 
     def release(self, key: str, slot_id: str) -> None:
-        self.client.zrem(self._keys(key)[1], slot_id)
+        try:
+            self.client.zrem(self._keys(key)[1], slot_id)
+        except redis.RedisError:
+            # The request is done; the slot expires after slot_ttl on its own.
+            logger.warning("rate limiter: could not give back a slot of %s", key)
 
     @contextmanager
     def slot(self, key: str) -> Iterator[None]:
@@ -247,7 +260,6 @@ def rate_limiter(
 ) -> RedisRateLimiter | LocalRateLimiter:
     """The Redis limiter when there is a Redis (every production worker shares it), else the local one."""
     if redis_url:
-        return RedisRateLimiter(
-            redis.Redis.from_url(redis_url), per_second=per_second, in_flight=in_flight, **options
-        )
+        client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+        return RedisRateLimiter(client, per_second=per_second, in_flight=in_flight, **options)
     return LocalRateLimiter(per_second=per_second, in_flight=in_flight, **options)

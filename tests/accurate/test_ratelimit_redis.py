@@ -1,6 +1,7 @@
 """The shared limiter on real Redis (REDIS_URL): threads, separate processes, dead holders, pauses."""
 
 import os
+import socket
 import time
 import uuid
 
@@ -111,3 +112,14 @@ def test_the_factory_picks_redis_when_given_a_url_and_the_local_limiter_otherwis
     assert type(rate_limiter(REDIS_URL, 6, 4)).__name__ == "RedisRateLimiter"
     local = rate_limiter(None, 6, 4)
     assert (type(local).__name__, local.per_second, local.in_flight) == ("LocalRateLimiter", 6, 4)
+
+
+def test_an_unreachable_redis_is_unavailable_not_a_crash(namespace):
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    limiter = rate_limiter(f"redis://127.0.0.1:{port}/15")
+
+    with pytest.raises(AccurateError) as caught:
+        limiter.acquire("conn-1")
+
+    assert (caught.value.kind, caught.value.retryable) == (ErrorKind.unavailable, True)
