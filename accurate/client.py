@@ -94,8 +94,15 @@ class AccurateClient:
 
     def save(self, module: str, record: Mapping[str, Any]) -> SaveResult:
         """Create (no `id`) or update (with `id`) one record; the saved one comes back from `r`."""
+        return self._save(module, "save", record)
+
+    def save_target_quantity(self, record: Mapping[str, Any]) -> SaveResult:
+        """A stock take: Accurate adjusts each item's stock to the counted `targetQuantity`."""
+        return self._save("item-adjustment", "save-target-quantity", record)
+
+    def _save(self, module: str, action: str, record: Mapping[str, Any]) -> SaveResult:
         number = _number_of(record)
-        body = self._call("POST", module, "save", data=encoding.flatten(record), sent_number=number)
+        body = self._call("POST", module, action, data=encoding.flatten(record), sent_number=number)
         saved = body.get("r")
         if not isinstance(saved, dict) or saved.get("id") is None:
             # s: true without the record: saved, but we cannot bind it. Look it up by number.

@@ -42,6 +42,13 @@ SCOPES: tuple[str, ...] = (
     "stock_opname_result_save",
     "other_deposit_view",
     "other_deposit_save",
+    # [U] Not on the API page's list: an order voided after it synced takes its documents back out.
+    "sales_invoice_delete",
+    "sales_receipt_delete",
+    "sales_return_delete",
+    "item_transfer_delete",
+    "item_adjustment_delete",
+    "other_deposit_delete",
 )
 
 # [U] Replies without `expires_in` are treated as living the ~15 days reported for Accurate's tokens.

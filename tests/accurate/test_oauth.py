@@ -51,7 +51,8 @@ def test_the_authorize_url_asks_for_every_scope():
         "state": ["state-123"],
     }
     assert "%20" in parts.query
-    assert len(SCOPES) == 22
+    assert len(SCOPES) == 28
+    assert {"sales_invoice_save", "sales_invoice_delete", "stock_opname_result_save"} <= set(SCOPES)
 
 
 def test_exchanging_the_code_posts_it_with_basic_auth_and_reads_the_tokens():

@@ -1,0 +1,64 @@
+"""Contract: four worker processes sharing one Accurate token stay inside Accurate's limits.
+
+Each process has its own client and its own connection to Redis, as Celery workers on several
+machines would; only the Redis limiter ties them together. The sandbox counts what reached it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import redis
+
+from accurate import AccurateClient, AccurateError, HttpSeam, RedisRateLimiter, StaticCredentials
+
+from .contract import connect
+from .limits import run_in_processes
+
+PROCESSES = 4
+CALLS_PER_PROCESS = 8
+
+
+def worker(host: str, session: str, token: str, namespace: str, queue) -> None:
+    """One worker process: its own seam, limiter and client, all on the shared token."""
+    limiter = RedisRateLimiter(
+        redis.Redis.from_url(os.environ["REDIS_URL"]), per_second=7, in_flight=7, namespace=namespace
+    )
+    provider = StaticCredentials(access_token=token, host=host, session=session, limiter_key="connection-1")
+    client = AccurateClient(provider, HttpSeam(connect_timeout=2, read_timeout=10), limiter)
+    calls = []
+    for _ in range(CALLS_PER_PROCESS):
+        started = time.time()
+        try:
+            list(client.list("branch", fields=["id", "name"]))
+            calls.append((started, time.time()))
+        except AccurateError:
+            calls.append((started, -1.0))  # the parent fails the test on it
+    queue.put(calls)
+
+
+def test_four_processes_on_one_token_are_never_refused_by_the_limits(sandbox):
+    connected = connect(sandbox)
+    credentials = connected.provider.current()
+    sandbox.faults(latency_ms=200)  # long enough for requests to overlap
+    time.sleep(1.1)  # the account calls of connecting count for the token too
+
+    calls = run_in_processes(
+        worker,
+        PROCESSES,
+        credentials.host,
+        credentials.session,
+        credentials.access_token,
+        f"test-{uuid.uuid4().hex}",
+    )
+
+    counters = sandbox.inspect()["counters"]
+    assert len(calls) == PROCESSES * CALLS_PER_PROCESS
+    assert all(end > 0 for _, end in calls), "a call failed"
+    assert counters["rejected_by_limits"] == 0
+    assert counters["max_started_per_second"] <= 7
+    assert counters["max_in_flight"] <= 7
+    # They really competed: more than one process had a request in flight at once.
+    assert counters["max_in_flight"] > 1
