@@ -95,7 +95,25 @@ return 1
 """
 
 
-class RedisRateLimiter:
+class _Slots:
+    """`with limiter.slot(key):` around one request, on top of acquire and release."""
+
+    def acquire(self, key: str) -> str:
+        raise NotImplementedError
+
+    def release(self, key: str, slot_id: str) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def slot(self, key: str) -> Iterator[None]:
+        slot_id = self.acquire(key)
+        try:
+            yield
+        finally:
+            self.release(key, slot_id)
+
+
+class RedisRateLimiter(_Slots):
     """At most `per_second` starts in any one-second window and `in_flight` slots held, per key,
     across every process that shares the Redis database."""
 
@@ -162,14 +180,6 @@ class RedisRateLimiter:
             # The request is done; the slot expires after slot_ttl on its own.
             logger.warning("rate limiter: could not give back a slot of %s", key)
 
-    @contextmanager
-    def slot(self, key: str) -> Iterator[None]:
-        slot_id = self.acquire(key)
-        try:
-            yield
-        finally:
-            self.release(key, slot_id)
-
     def slow_down(self, key: str, seconds: float) -> None:
         self._slow_down(keys=[self._keys(key)[2]], args=[int(seconds * 1e6)])
 
@@ -181,7 +191,7 @@ class _LocalKey:
         self.pause_until = 0.0
 
 
-class LocalRateLimiter:
+class LocalRateLimiter(_Slots):
     """The same limits for the threads of one process (the embedded run has one worker process)."""
 
     def __init__(
@@ -237,14 +247,6 @@ class LocalRateLimiter:
         with self._changed:
             self._keys[key].slots.pop(slot_id, None)
             self._changed.notify_all()
-
-    @contextmanager
-    def slot(self, key: str) -> Iterator[None]:
-        slot_id = self.acquire(key)
-        try:
-            yield
-        finally:
-            self.release(key, slot_id)
 
     def slow_down(self, key: str, seconds: float) -> None:
         with self._changed:
