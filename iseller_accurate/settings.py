@@ -216,6 +216,12 @@ ACCURATE_CLIENT_SECRET = os.environ.get("ACCURATE_CLIENT_SECRET", "sandbox-secre
 ACCURATE_RATE_PER_SECOND = int(os.environ.get("ACCURATE_RATE_PER_SECOND", "7"))
 ACCURATE_MAX_IN_FLIGHT = int(os.environ.get("ACCURATE_MAX_IN_FLIGHT", "7"))
 
+# Fernet keys that encrypt Accurate tokens at rest, comma separated, newest first: add a new key in
+# front, run `manage.py accurate_reencrypt_tokens`, then drop the old one. Required in production.
+ACCURATE_TOKEN_KEYS = env_list("ACCURATE_TOKEN_KEYS", "")
+# What each active outlet after the first costs per month, in rupiah.
+ACCURATE_EXTRA_OUTLET_FEE = int(os.environ.get("ACCURATE_EXTRA_OUTLET_FEE", "99000"))
+
 # --- API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["outlets.api.auth.ApiKeyAuthentication"],

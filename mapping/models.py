@@ -1,0 +1,125 @@
+"""The link to Accurate: the add-on, the store's connection (tokens encrypted at rest), cached lists
+from Accurate, and each outlet's mapping to an Accurate branch, warehouse and accounts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from outlets.models import Outlet, PaymentMethod, Store
+
+
+class AddOn(models.Model):
+    """The Accurate add-on, activated for a store from the Apps menu."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="accurate_addon")
+    activated_at = models.DateTimeField(auto_now_add=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class Connection(models.Model):
+    """One store's link to one Accurate database. Tokens and the session are encrypted (Fernet)."""
+
+    class Status(models.TextChoices):
+        CHOOSING_DATABASE = "choosing_database", "Choose a database"
+        CONNECTED = "connected", "Connected"
+        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+        DISCONNECTED = "disconnected", "Disconnected"
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="accurate_connection")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
+    # Who approved the access in Accurate.
+    accurate_user_id = models.CharField(max_length=64, blank=True, default="")
+    accurate_email = models.CharField(max_length=254, blank=True, default="")
+    accurate_name = models.CharField(max_length=200, blank=True, default="")
+    # Encrypted with mapping.crypto (MultiFernet over ACCURATE_TOKEN_KEYS); never stored in clear.
+    access_token_encrypted = models.TextField(blank=True, default="")
+    refresh_token_encrypted = models.TextField(blank=True, default="")
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.TextField(blank=True, default="", help_text="Granted scopes, space separated.")
+    database_id = models.BigIntegerField(null=True, blank=True)
+    database_alias = models.CharField(max_length=200, blank=True, default="")
+    host = models.CharField(max_length=255, blank=True, default="")
+    session_encrypted = models.TextField(blank=True, default="")
+    # The rate limiter's key for this connection's token: opaque, never the token.
+    limiter_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    needs_reconnect_since = models.DateTimeField(null=True, blank=True)
+    reconnect_email_sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.store} → {self.database_alias or '(no database)'} ({self.status})"
+
+    @property
+    def is_connected(self) -> bool:
+        return self.status == self.Status.CONNECTED
+
+
+class AccurateList(models.Model):
+    """Master data read from Accurate once and kept, so opening a page spends no rate limit."""
+
+    class Kind(models.TextChoices):
+        BRANCH = "branch", "Branches"
+        WAREHOUSE = "warehouse", "Warehouses"
+        GLACCOUNT = "glaccount", "Accounts"
+        CUSTOMER = "customer", "Customers"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="lists")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    rows = models.JSONField(default=list)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "kind"], name="accurate_list_one_per_kind")
+        ]
+
+
+class OutletMapping(models.Model):
+    """Where an outlet's documents go in Accurate. Active once every field checked out."""
+
+    outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, related_name="accurate_mapping")
+    branch_name = models.CharField(max_length=200, blank=True, default="")
+    warehouse_name = models.CharField(max_length=200, blank=True, default="")
+    mdr_account_no = models.CharField(
+        max_length=50, blank=True, default="", help_text="iSellerPay MDR (clearing) account."
+    )
+    sales_discount_account_no = models.CharField(max_length=50, blank=True, default="")
+    tax_account_no = models.CharField(max_length=50, blank=True, default="")
+    service_charge_account_no = models.CharField(max_length=50, blank=True, default="")
+    rounding_account_no = models.CharField(max_length=50, blank=True, default="")
+    adjustment_account_no = models.CharField(max_length=50, blank=True, default="")
+    deposit_account_no = models.CharField(max_length=50, blank=True, default="")
+    active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The account fields every active outlet needs, with the merchant's name for each.
+    ACCOUNT_FIELDS = {
+        "mdr_account_no": "iSellerPay MDR account",
+        "sales_discount_account_no": "Sales discount account",
+        "tax_account_no": "Tax account",
+        "service_charge_account_no": "Service charge account",
+        "rounding_account_no": "Rounding difference account",
+        "adjustment_account_no": "Stock adjustment account",
+        "deposit_account_no": "Customer deposit account",
+    }
+
+
+class PaymentAccount(models.Model):
+    """The Accurate cash/bank account a payment method's money goes into, per outlet."""
+
+    mapping = models.ForeignKey(OutletMapping, on_delete=models.CASCADE, related_name="payment_accounts")
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    account_no = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "method"], name="payment_account_one_per_method")
+        ]
