@@ -1,0 +1,1 @@
+"""Writes of the mapping app: the connection to Accurate, its cached lists, key rotation."""
