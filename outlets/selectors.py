@@ -15,6 +15,8 @@ from outlets.models import (
     Membership,
     Order,
     Outlet,
+    Payment,
+    PaymentMethod,
     Product,
     Refund,
     Shift,
@@ -91,3 +93,13 @@ def stock_takes_for_outlet(outlet: Outlet) -> QuerySet[StockTake]:
 
 def deposits_for_outlet(outlet: Outlet) -> QuerySet[Deposit]:
     return Deposit.objects.filter(outlet=outlet)
+
+
+def payment_methods_used(store: Store) -> list[str]:
+    """The payment methods the store's orders were paid with, plus cash (every outlet takes cash).
+
+    In the order of `PaymentMethod`, so pages list them the same way every time.
+    """
+    seen = set(Payment.objects.filter(order__outlet__store=store).values_list("method", flat=True).distinct())
+    seen.add(PaymentMethod.CASH)
+    return [method for method in PaymentMethod.values if method in seen]

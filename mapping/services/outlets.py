@@ -1,0 +1,290 @@
+"""Outlet mapping: defaults chosen from Accurate's accounts, saving, checking, activating, pricing.
+
+The lists (accounts, branches, warehouses) are the rows cached from Accurate, passed in by the caller,
+so everything here but saving and activating is pure and nothing here spends the rate limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mapping.models import Connection, OutletMapping, PaymentAccount
+from mapping.services.lists import branch_create, warehouse_create
+from outlets.models import Outlet, PaymentMethod, Store
+
+Row = Mapping[str, Any]
+
+CASH_BANK = "CASH_BANK"
+LIABILITY = "OTHER_CURRENT_LIABILITY"
+PLACE_FIELDS = {"branch_name": "Branch", "warehouse_name": "Warehouse"}
+# Card, QR and wallet money lands in a bank account; iSellerPay in its own clearing account if any.
+BANK_METHODS = ("debit_card", "credit_card", "qris", "e_wallet", "bank_transfer")
+BANK_WORDS = ("bank", "bca", "bni", "bri", "mandiri", "cimb", "permata")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to recognise an account: keywords in order of preference, then the types to prefer."""
+
+    keywords: tuple[str, ...]
+    prefer_types: tuple[str, ...] = ()
+
+
+# Indonesian names first: Accurate's default chart of accounts is in Bahasa Indonesia.
+ACCOUNT_RULES = {
+    "mdr_account_no": Rule(("mdr", "merchant discount"), ("EXPENSE", "OTHER_EXPENSE")),
+    "sales_discount_account_no": Rule(
+        ("diskon penjualan", "potongan penjualan", "sales discount", "diskon", "discount", "potongan"),
+        ("REVENUE",),
+    ),
+    "tax_account_no": Rule(("ppn keluaran", "output tax", "ppn", "vat", "pajak", "tax"), (LIABILITY,)),
+    "service_charge_account_no": Rule(
+        ("service charge", "service", "layanan", "jasa"), ("REVENUE", "OTHER_INCOME")
+    ),
+    "rounding_account_no": Rule(("pembulatan", "rounding")),
+    "adjustment_account_no": Rule(
+        ("penyesuaian persediaan", "stock adjustment", "penyesuaian", "adjustment"), ("COGS", "EXPENSE")
+    ),
+    "deposit_account_no": Rule(
+        ("uang muka pelanggan", "customer deposit", "uang muka", "deposit", "down payment"), (LIABILITY,)
+    ),
+}
+
+
+class MappingIncomplete(Exception):
+    """Activation refused: `problems` says what is wrong, field by field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("The mapping has problems: " + "; ".join(problems.values()))
+        self.problems = problems
+
+
+class FeeNotConfirmed(Exception):
+    """Activating this outlet costs `fee` a month more, for `monthly_total`; the owner must confirm."""
+
+    def __init__(self, *, fee: int, monthly_total: int) -> None:
+        super().__init__(f"This outlet costs {fee} a month; the store would pay {monthly_total} a month.")
+        self.fee = fee
+        self.monthly_total = monthly_total
+
+
+def has_word(name: str, keyword: str) -> bool:
+    return re.search(rf"\b{re.escape(keyword)}\b", name.lower()) is not None
+
+
+def usable(rows: Iterable[Row]) -> list[Row]:
+    return [row for row in rows if not row.get("suspended")]
+
+
+def pick_account(
+    accounts: list[Row], rule: Rule, *, only_type: str | None = None, avoid: tuple[str, ...] = ()
+) -> str:
+    """The account number best matching `rule`, or "" when nothing matches."""
+    for keyword in rule.keywords:
+        found = [
+            row
+            for row in accounts
+            if has_word(row["name"], keyword)
+            and (only_type is None or row.get("accountType") == only_type)
+            and not any(has_word(row["name"], word) for word in avoid)
+        ]
+        if found:
+            preferred = [row for row in found if row.get("accountType") in rule.prefer_types] or found
+            # "Kas" over "Kas Kecil": the plainest name is the main account.
+            return str(min(preferred, key=lambda row: len(row["name"]))["no"])
+    return ""
+
+
+def only_name(rows: list[Row]) -> str:
+    """A branch or warehouse is chosen for the merchant only when there is no choice to make."""
+    return str(rows[0]["name"]) if len(rows) == 1 else ""
+
+
+def mapping_defaults(
+    *, accounts: list[Row], branches: list[Row], warehouses: list[Row], methods: list[str]
+) -> dict[str, Any]:
+    """Sensible first values for an outlet's mapping, chosen from Accurate's lists by type and name."""
+    accounts = usable(accounts)
+    cash = pick_account(
+        accounts, Rule(("kas", "cash")), only_type=CASH_BANK, avoid=("isellerpay", "iseller", *BANK_WORDS)
+    )
+    bank = pick_account(accounts, Rule(BANK_WORDS), only_type=CASH_BANK)
+    clearing = pick_account(accounts, Rule(("isellerpay", "iseller pay", "iseller")), only_type=CASH_BANK)
+    by_method = {"cash": cash, "iseller_pay": clearing or bank} | dict.fromkeys(BANK_METHODS, bank)
+    stores = [row for row in usable(warehouses) if not row.get("transit")]
+    return {
+        "branch_name": only_name(usable(branches)),
+        "warehouse_name": only_name(stores),
+        **{field: pick_account(accounts, rule) for field, rule in ACCOUNT_RULES.items()},
+        "payments": {method: by_method.get(method, "") for method in methods},
+    }
+
+
+def mapping_values(mapping: OutletMapping) -> dict[str, Any]:
+    """The mapping in the shape `mapping_defaults` returns and `outlet_mapping_save` takes."""
+    return {
+        **{field: getattr(mapping, field) for field in (*PLACE_FIELDS, *OutletMapping.ACCOUNT_FIELDS)},
+        "payments": {row.method: row.account_no for row in mapping.payment_accounts.all()},
+    }
+
+
+@transaction.atomic
+def outlet_mapping_save(*, outlet: Outlet, data: Mapping[str, Any]) -> OutletMapping:
+    """Write the fields given in `data` and its payment accounts (an empty account removes one).
+
+    Only the mapping changes: documents already in Accurate keep what they were sent with.
+    """
+    mapping, _ = OutletMapping.objects.select_for_update().get_or_create(outlet=outlet)
+    for field in (*PLACE_FIELDS, *OutletMapping.ACCOUNT_FIELDS):
+        if field in data:
+            setattr(mapping, field, (data[field] or "").strip())
+    mapping.save()
+    for method, account_no in dict(data.get("payments", {})).items():
+        if account_no:
+            PaymentAccount.objects.update_or_create(
+                mapping=mapping, method=method, defaults={"account_no": account_no}
+            )
+        else:
+            PaymentAccount.objects.filter(mapping=mapping, method=method).delete()
+    return mapping
+
+
+def outlet_mapping_update(
+    *, connection: Connection, outlet: Outlet, data: Mapping[str, Any], new_branch: str, new_warehouse: str
+) -> OutletMapping:
+    """Save the mapping, first creating in Accurate the branch or warehouse the merchant typed in.
+
+    Accurate is called before the transaction that saves: a failure there saves nothing.
+    """
+    values = dict(data)
+    if new_branch.strip():
+        values["branch_name"] = branch_create(connection=connection, name=new_branch.strip())["name"]
+    if new_warehouse.strip():
+        values["warehouse_name"] = warehouse_create(connection=connection, name=new_warehouse.strip())["name"]
+    return outlet_mapping_save(outlet=outlet, data=values)
+
+
+def place_problem(what: str, name: str, rows: list[Row]) -> str | None:
+    if not name:
+        return f"Choose a {what.lower()}."
+    found = [row for row in rows if row["name"] == name]
+    if not found:
+        return f"{what} “{name}” is not in Accurate any more."
+    if found[0].get("suspended"):
+        return f"{what} “{name}” is suspended in Accurate."
+    return None
+
+
+def in_sentence(label: str) -> str:
+    """ "Sales discount account" → "sales discount account"; "iSellerPay …" and "QRIS …" stay."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def account_problem(label: str, number: str, accounts: dict[str, Row], *, cash_bank: bool) -> str | None:
+    if not number:
+        return f"Choose the {label}."
+    account = accounts.get(number)
+    if account is None:
+        return f"Account {number} is not in Accurate any more."
+    if account.get("suspended"):
+        return f"Account {number} {account['name']} is suspended in Accurate."
+    if cash_bank and account.get("accountType") != CASH_BANK:
+        return f"Account {number} {account['name']} is not a cash or bank account."
+    return None
+
+
+def payment_label(method: str) -> str:
+    return f"{PaymentMethod(method).label} account" if method in PaymentMethod.values else f"{method} account"
+
+
+def mapping_problems(
+    *,
+    mapping: OutletMapping,
+    accounts: list[Row],
+    branches: list[Row],
+    warehouses: list[Row],
+    methods: list[str],
+) -> dict[str, str]:
+    """What stops this mapping from being activated, by field ("payment_<method>" for payments)."""
+    by_no = {str(row["no"]): row for row in accounts}
+    payments = {row.method: row.account_no for row in mapping.payment_accounts.all()}
+    checks = {
+        "branch_name": place_problem("Branch", mapping.branch_name, branches),
+        "warehouse_name": place_problem("Warehouse", mapping.warehouse_name, warehouses),
+        **{
+            field: account_problem(in_sentence(label), getattr(mapping, field), by_no, cash_bank=False)
+            for field, label in OutletMapping.ACCOUNT_FIELDS.items()
+        },
+        **{
+            f"payment_{method}": account_problem(
+                in_sentence(payment_label(method)), payments.get(method, ""), by_no, cash_bank=True
+            )
+            for method in methods
+        },
+    }
+    return {field: problem for field, problem in checks.items() if problem}
+
+
+def active_outlet_count(store: Store) -> int:
+    return OutletMapping.objects.filter(outlet__store=store, active=True).count()
+
+
+def store_monthly_fee(store: Store) -> int:
+    """What the store pays a month for the add-on: the first active outlet is free."""
+    return max(active_outlet_count(store) - 1, 0) * settings.ACCURATE_EXTRA_OUTLET_FEE
+
+
+def activation_fee(store: Store) -> tuple[int, int]:
+    """(the extra monthly fee, the new monthly total) if one more outlet were activated."""
+    fee = settings.ACCURATE_EXTRA_OUTLET_FEE if active_outlet_count(store) >= 1 else 0
+    return fee, store_monthly_fee(store) + fee
+
+
+def outlet_activate(
+    *,
+    mapping: OutletMapping,
+    confirm_fee: bool,
+    accounts: list[Row],
+    branches: list[Row],
+    warehouses: list[Row],
+    methods: list[str],
+) -> OutletMapping:
+    """Start syncing the outlet once its mapping checks out against Accurate's current lists.
+
+    Raises MappingIncomplete with the problems, or FeeNotConfirmed for a paid outlet not confirmed.
+    """
+    problems = mapping_problems(
+        mapping=mapping, accounts=accounts, branches=branches, warehouses=warehouses, methods=methods
+    )
+    if problems:
+        raise MappingIncomplete(problems)
+    store = mapping.outlet.store
+    with transaction.atomic():
+        # One activation at a time per store, so two tabs cannot both take the free outlet.
+        Store.objects.select_for_update().get(pk=store.pk)
+        mapping.refresh_from_db()
+        if mapping.active:
+            return mapping
+        fee, total = activation_fee(store)
+        if fee and not confirm_fee:
+            raise FeeNotConfirmed(fee=fee, monthly_total=total)
+        mapping.active = True
+        mapping.activated_at = timezone.now()
+        mapping.deactivated_at = None
+        mapping.save(update_fields=["active", "activated_at", "deactivated_at", "updated_at"])
+    return mapping
+
+
+def outlet_deactivate(*, mapping: OutletMapping) -> OutletMapping:
+    """Stop syncing the outlet. Its pending activities stay as they are and go on when reactivated."""
+    mapping.active = False
+    mapping.deactivated_at = timezone.now()
+    mapping.save(update_fields=["active", "deactivated_at", "updated_at"])
+    return mapping

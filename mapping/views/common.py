@@ -1,0 +1,59 @@
+"""What the add-on's views share: the lists cached from Accurate and the page's connection state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+import accurate
+from mapping import selectors
+from mapping.models import Connection
+from outlets import selectors as outlet_selectors
+from outlets.models import Store
+
+
+@dataclass(frozen=True)
+class Lists:
+    """Accurate's lists as last fetched for the connection; reading them calls nobody."""
+
+    accounts: list[dict[str, Any]]
+    branches: list[dict[str, Any]]
+    warehouses: list[dict[str, Any]]
+    methods: list[str]
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "accounts": self.accounts,
+            "branches": self.branches,
+            "warehouses": self.warehouses,
+            "methods": self.methods,
+        }
+
+
+def lists_for(store: Store, connection: Connection) -> Lists:
+    """The kept lists; the very first read fetches them (AccurateError when Accurate fails)."""
+    return Lists(
+        accounts=selectors.accurate_list(connection, "glaccount"),
+        branches=selectors.accurate_list(connection, "branch"),
+        warehouses=selectors.accurate_list(connection, "warehouse"),
+        methods=outlet_selectors.payment_methods_used(store),
+    )
+
+
+def connected(store: Store) -> Connection | None:
+    """The store's connection when it has a database open (or had, and needs reconnecting)."""
+    connection = selectors.connection_for_store(store)
+    usable = (Connection.Status.CONNECTED, Connection.Status.NEEDS_RECONNECT)
+    return connection if connection is not None and connection.status in usable else None
+
+
+def lists_or_empty(request: HttpRequest, store: Store, connection: Connection) -> Lists:
+    """The lists, or empty ones with Accurate's message on the page when they could not be fetched."""
+    try:
+        return lists_for(store, connection)
+    except accurate.AccurateError as error:
+        messages.error(request, f"The lists could not be read from Accurate: {error}")
+        return Lists([], [], [], outlet_selectors.payment_methods_used(store))

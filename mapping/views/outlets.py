@@ -1,0 +1,165 @@
+"""One outlet's mapping: the form (pre-filled with defaults), Save, Save and activate, Deactivate.
+
+Every URL takes the outlet through the store's selector: another store's outlet is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+import accurate
+from mapping import selectors
+from mapping.forms import OutletMappingForm
+from mapping.models import Connection, OutletMapping
+from mapping.services.outlets import (
+    FeeNotConfirmed,
+    MappingIncomplete,
+    activation_fee,
+    mapping_defaults,
+    mapping_problems,
+    mapping_values,
+    outlet_activate,
+    outlet_deactivate,
+    outlet_mapping_update,
+    store_monthly_fee,
+)
+from mapping.views.common import Lists, connected, lists_for, lists_or_empty
+from outlets.models import Membership, Outlet
+from outlets.views import page, require_owner, store_member_required
+
+
+def store_outlet(membership: Membership, outlet_id: int) -> tuple[Outlet, OutletMapping | None]:
+    """The store's outlet (404 for another store's) and its mapping, None if never saved."""
+    mapping = selectors.mapping_for_outlet(membership.store, outlet_id)
+    return mapping.outlet, (mapping if mapping.pk is not None else None)
+
+
+def initial_values(mapping: OutletMapping | None, lists: Lists) -> dict[str, Any]:
+    """A new mapping starts from the defaults; a saved one shows what was saved, defaults only for
+    payment methods the store started using since."""
+    defaults = mapping_defaults(**lists.as_kwargs())
+    if mapping is None:
+        return defaults
+    values = mapping_values(mapping)
+    values["payments"] = defaults["payments"] | {k: v for k, v in values["payments"].items() if v}
+    return values
+
+
+def outlet_page(
+    request: HttpRequest,
+    membership: Membership,
+    outlet: Outlet,
+    mapping: OutletMapping | None,
+    *,
+    form: OutletMappingForm,
+    lists: Lists,
+    problems: dict[str, str] | None = None,
+    fee_refused: bool = False,
+) -> HttpResponse:
+    store = membership.store
+    if problems is None and mapping is not None and not mapping.active:
+        problems = mapping_problems(mapping=mapping, **lists.as_kwargs())
+    problems = problems or {}
+    fee, total = activation_fee(store)
+    sections = [
+        (title, [(field, problems.get(field.name, "")) for field in fields])
+        for title, fields in (
+            ("Branch and warehouse", form.place_fields()),
+            ("Payment accounts", form.payment_fields()),
+            ("Transaction accounts", form.account_fields()),
+        )
+    ]
+    context = {
+        "sections": sections,
+        "nav": "accurate",
+        "outlet": outlet,
+        "mapping": mapping,
+        "form": form,
+        "problems": problems,
+        "can_manage": membership.is_owner,
+        "monthly_fee": store_monthly_fee(store),
+        "next_fee": fee,
+        "next_total": total,
+        "fee_refused": fee_refused,
+    }
+    return page(request, membership, "mapping/outlet.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@store_member_required
+def outlet_mapping(request: HttpRequest, membership: Membership, outlet_id: int) -> HttpResponse:
+    outlet, mapping = store_outlet(membership, outlet_id)
+    connection = connected(membership.store)
+    if connection is None:
+        messages.error(request, "Connect to an Accurate database first.")
+        return redirect("mapping:addon")
+    lists = lists_or_empty(request, membership.store, connection)
+    if request.method == "POST":
+        require_owner(membership)
+        return outlet_mapping_post(request, membership, outlet, connection, lists)
+    form = OutletMappingForm(
+        initial=OutletMappingForm.initial_from(initial_values(mapping, lists)), **lists.as_kwargs()
+    )
+    return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
+
+
+def outlet_mapping_post(
+    request: HttpRequest, membership: Membership, outlet: Outlet, connection: Connection, lists: Lists
+) -> HttpResponse:
+    """Save; then, for "Save and activate", activate. Problems and the fee show on the same page."""
+    form = OutletMappingForm(request.POST, **lists.as_kwargs())
+    _, mapping = store_outlet(membership, outlet.pk)
+    if not form.is_valid():
+        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
+    try:
+        mapping = outlet_mapping_update(
+            connection=connection,
+            outlet=outlet,
+            data=form.mapping_data(),
+            new_branch=form.cleaned_data["new_branch"],
+            new_warehouse=form.cleaned_data["new_warehouse"],
+        )
+    except accurate.AccurateError as error:
+        form.add_error(None, str(error))
+        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
+    if request.POST.get("action") != "activate":
+        messages.success(request, f"The mapping of {outlet.name} is saved.")
+        return redirect("mapping:outlet", outlet_id=outlet.pk)
+    # Lists may have grown by a branch or warehouse just created: read them again.
+    lists = lists_for(membership.store, connection)
+    try:
+        outlet_activate(
+            mapping=mapping, confirm_fee=request.POST.get("confirm_fee") == "on", **lists.as_kwargs()
+        )
+    except MappingIncomplete as refused:
+        form = OutletMappingForm(
+            initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
+        )
+        return outlet_page(
+            request, membership, outlet, mapping, form=form, lists=lists, problems=refused.problems
+        )
+    except FeeNotConfirmed:
+        form = OutletMappingForm(
+            initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
+        )
+        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists, fee_refused=True)
+    messages.success(request, f"{outlet.name} is active: its documents now sync to Accurate.")
+    return redirect("mapping:addon")
+
+
+@require_POST
+@store_member_required
+def outlet_deactivate_view(request: HttpRequest, membership: Membership, outlet_id: int) -> HttpResponse:
+    require_owner(membership)
+    outlet, mapping = store_outlet(membership, outlet_id)
+    if mapping is not None and mapping.active:
+        outlet_deactivate(mapping=mapping)
+        messages.success(
+            request, f"{outlet.name} is deactivated. Its pending documents wait until you activate it again."
+        )
+    return redirect("mapping:addon")
