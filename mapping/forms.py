@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -14,11 +14,11 @@ Row = Mapping[str, Any]
 NONE_CHOSEN = ("", "— choose —")
 
 
-def account_choices(accounts: list[Row]) -> list[tuple[str, str]]:
+def account_choices(accounts: Sequence[Row]) -> list[tuple[str, str]]:
     return [NONE_CHOSEN, *((str(row["no"]), f"{row['no']} · {row['name']}") for row in accounts)]
 
 
-def name_choices(rows: list[Row]) -> list[tuple[str, str]]:
+def name_choices(rows: Sequence[Row]) -> list[tuple[str, str]]:
     return [NONE_CHOSEN, *((str(row["name"]), str(row["name"])) for row in rows)]
 
 
@@ -28,9 +28,9 @@ class OutletMappingForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        accounts: list[Row],
-        branches: list[Row],
-        warehouses: list[Row],
+        accounts: Sequence[Row],
+        branches: Sequence[Row],
+        warehouses: Sequence[Row],
         methods: list[str],
         **kwargs: Any,
     ) -> None:

@@ -7,7 +7,7 @@ so everything here but saving and activating is pure and nothing here spends the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,12 +79,12 @@ def has_word(name: str, keyword: str) -> bool:
     return re.search(rf"\b{re.escape(keyword)}\b", name.lower()) is not None
 
 
-def usable(rows: Iterable[Row]) -> list[Row]:
+def usable(rows: Iterable[Row]) -> Sequence[Row]:
     return [row for row in rows if not row.get("suspended")]
 
 
 def pick_account(
-    accounts: list[Row], rule: Rule, *, only_type: str | None = None, avoid: tuple[str, ...] = ()
+    accounts: Sequence[Row], rule: Rule, *, only_type: str | None = None, avoid: tuple[str, ...] = ()
 ) -> str:
     """The account number best matching `rule`, or "" when nothing matches."""
     for keyword in rule.keywords:
@@ -102,13 +102,13 @@ def pick_account(
     return ""
 
 
-def only_name(rows: list[Row]) -> str:
+def only_name(rows: Sequence[Row]) -> str:
     """A branch or warehouse is chosen for the merchant only when there is no choice to make."""
     return str(rows[0]["name"]) if len(rows) == 1 else ""
 
 
 def mapping_defaults(
-    *, accounts: list[Row], branches: list[Row], warehouses: list[Row], methods: list[str]
+    *, accounts: Sequence[Row], branches: Sequence[Row], warehouses: Sequence[Row], methods: list[str]
 ) -> dict[str, Any]:
     """Sensible first values for an outlet's mapping, chosen from Accurate's lists by type and name."""
     accounts = usable(accounts)
@@ -171,7 +171,7 @@ def outlet_mapping_update(
     return outlet_mapping_save(outlet=outlet, data=values)
 
 
-def place_problem(what: str, name: str, rows: list[Row]) -> str | None:
+def place_problem(what: str, name: str, rows: Sequence[Row]) -> str | None:
     if not name:
         return f"Choose a {what.lower()}."
     found = [row for row in rows if row["name"] == name]
@@ -207,9 +207,9 @@ def payment_label(method: str) -> str:
 def mapping_problems(
     *,
     mapping: OutletMapping,
-    accounts: list[Row],
-    branches: list[Row],
-    warehouses: list[Row],
+    accounts: Sequence[Row],
+    branches: Sequence[Row],
+    warehouses: Sequence[Row],
     methods: list[str],
 ) -> dict[str, str]:
     """What stops this mapping from being activated, by field ("payment_<method>" for payments)."""
@@ -251,9 +251,9 @@ def outlet_activate(
     *,
     mapping: OutletMapping,
     confirm_fee: bool,
-    accounts: list[Row],
-    branches: list[Row],
-    warehouses: list[Row],
+    accounts: Sequence[Row],
+    branches: Sequence[Row],
+    warehouses: Sequence[Row],
     methods: list[str],
 ) -> OutletMapping:
     """Start syncing the outlet once its mapping checks out against Accurate's current lists.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mapping.models import OutletMapping, PaymentAccount
@@ -54,7 +56,7 @@ WAREHOUSES = [
 METHODS = ["cash", "debit_card", "qris", "iseller_pay"]
 LISTS = {"accounts": ACCOUNTS, "branches": BRANCHES, "warehouses": WAREHOUSES, "methods": METHODS}
 
-COMPLETE = {
+COMPLETE: dict[str, Any] = {
     "branch_name": "Pusat",
     "warehouse_name": "Gudang Utama",
     "mdr_account_no": "6101",
