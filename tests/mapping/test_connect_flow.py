@@ -28,7 +28,9 @@ def test_the_addon_is_activated_once(tenant):
 
     assert again.pk == first.pk
     assert AddOn.objects.filter(store=tenant.store).count() == 1
-    assert addon_for_store(tenant.store).activated_by == tenant.owner
+    addon = addon_for_store(tenant.store)
+    assert addon is not None
+    assert addon.activated_by == tenant.owner
 
 
 def test_connect_asks_for_every_scope_with_a_random_state(tenant, settings):
@@ -66,6 +68,7 @@ def test_a_store_connects_and_picks_a_database(tenant, accurate_at):
     chosen = database_choose(connection=connection, database_id=101)
 
     row = connection_for_store(tenant.store)
+    assert row is not None
     assert row.pk == chosen.pk == connection.pk
     assert row.status == Connection.Status.CONNECTED
     assert row.is_connected
