@@ -1,6 +1,7 @@
 """The Apps page and the Accurate add-on page: panels per connection state, permissions, store scoping.
 
-Connections and lists are rows built here; only the database picker talks to the live sandbox.
+Connections and lists are mostly rows built here; the database picker, creating a branch and a
+warehouse, and refreshing the lists talk to the live sandbox.
 """
 
 from __future__ import annotations
@@ -359,3 +360,37 @@ def test_another_stores_addon_page_shows_only_its_own_outlets(client, ready, out
 
     assert {row.outlet.store_id for row in response.context["rows"]} == {outsider.store.pk}
     assert f'href="{outlet_url(ready.outlet)}"' not in response.content.decode()
+
+
+# --- against the live sandbox: creating a branch and a warehouse, refreshing the lists ---
+
+
+def test_the_owner_creates_a_branch_and_a_warehouse_in_accurate_from_the_form(client, tenant, connected):
+    addon_for(tenant)
+    client.force_login(tenant.owner)
+    post = form_post(
+        branch_name="", warehouse_name="", new_branch="Cabang Bandung", new_warehouse="Gudang Bandung"
+    )
+
+    response = client.post(outlet_url(tenant.outlet), post)
+
+    assert (response.status_code, response["Location"]) == (302, outlet_url(tenant.outlet))
+    mapping = OutletMapping.objects.get(outlet=tenant.outlet)
+    assert (mapping.branch_name, mapping.warehouse_name) == ("Cabang Bandung", "Gudang Bandung")
+    branches = AccurateList.objects.get(connection=connected, kind="branch").rows
+    assert [row["name"] for row in branches] == ["Pusat", "Cabang Bali", "Cabang Bandung"]
+    page = client.get(outlet_url(tenant.outlet))
+    assert page.context["form"].initial["branch_name"] == "Cabang Bandung"
+
+
+def test_refresh_reads_the_lists_from_accurate_again(client, tenant, connected):
+    addon_for(tenant)
+    client.force_login(tenant.owner)
+    AccurateList.objects.create(connection=connected, kind="branch", rows=[], fetched_at=timezone.now())
+
+    response = client.post("/apps/accurate/refresh/", follow=True)
+
+    assert response.redirect_chain == [(ADDON, 302)]
+    branches = AccurateList.objects.get(connection=connected, kind="branch").rows
+    assert [row["name"] for row in branches] == ["Pusat", "Cabang Bali"]
+    assert b"refreshed from Accurate" in response.content
