@@ -16,6 +16,7 @@ import accurate
 from mapping import selectors
 from mapping.forms import OutletMappingForm
 from mapping.models import Connection, OutletMapping
+from mapping.services.lists import accurate_lists_refresh
 from mapping.services.outlets import (
     FeeNotConfirmed,
     MappingIncomplete,
@@ -130,7 +131,13 @@ def outlet_mapping_post(
     if request.POST.get("action") != "activate":
         messages.success(request, f"The mapping of {outlet.name} is saved.")
         return redirect("mapping:outlet", outlet_id=outlet.pk)
-    # Lists may have grown by a branch or warehouse just created: read them again.
+    # Activation checks against what Accurate has now, not the kept copy: a branch, warehouse or
+    # account may have been removed or suspended there since the lists were read.
+    try:
+        accurate_lists_refresh(connection=connection)
+    except accurate.AccurateError as error:
+        form.add_error(None, str(error))
+        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
     lists = lists_for(membership.store, connection)
     try:
         outlet_activate(

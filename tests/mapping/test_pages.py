@@ -45,7 +45,26 @@ def connection_for(tenant, status=Connection.Status.CONNECTED, scopes=accurate.S
 
 
 @pytest.fixture
-def ready(tenant):
+def accurate_now(monkeypatch):
+    """What Accurate has when an activation reads the lists again: the kept lists, unless a test
+    removes something (these page tests run without Accurate; the sandbox tests cover the fetch)."""
+    removed: dict[str, set[str]] = {}
+    refreshed: list[int] = []
+
+    def refresh(*, connection):
+        refreshed.append(connection.pk)
+        for kept in AccurateList.objects.filter(connection=connection, kind__in=list(removed)):
+            kept.rows = [
+                row for row in kept.rows if str(row.get("name", row.get("no"))) not in removed[kept.kind]
+            ]
+            kept.save()
+
+    monkeypatch.setattr("mapping.views.outlets.accurate_lists_refresh", refresh)
+    return removed, refreshed
+
+
+@pytest.fixture
+def ready(tenant, accurate_now):
     """The tenant with the add-on active and a connected database with its lists kept."""
     addon_for(tenant)
     connection_for(tenant)
@@ -235,6 +254,18 @@ def test_the_owner_saves_and_activates_the_first_outlet_for_free(client, ready):
     states = [(row.outlet.code, row.state) for row in response.context["rows"]]
     assert states == [("BALI1", "not_integrated"), ("JKT01", "active")]
     assert b'data-testid="active-check"' in response.content
+
+
+def test_activation_checks_against_what_accurate_has_now(client, ready, accurate_now):
+    removed, refreshed = accurate_now
+    removed["branch"] = {"Pusat"}  # deleted in Accurate after the lists were kept
+    client.force_login(ready.owner)
+
+    response = client.post(outlet_url(ready.outlet), form_post(action="activate"))
+
+    assert refreshed == [Connection.objects.get(store=ready.store).pk]
+    assert "branch_name" in response.context["problems"]
+    assert OutletMapping.objects.get(outlet=ready.outlet).active is False
 
 
 def test_activation_problems_are_shown_field_by_field_and_the_mapping_is_saved(client, ready):
