@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from outlets.models import Outlet, PaymentMethod, Store
+from outlets.models import Outlet, PaymentMethod, Product, Store
 
 
 class AddOn(models.Model):
@@ -123,3 +123,28 @@ class PaymentAccount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mapping", "method"], name="payment_account_one_per_method")
         ]
+
+
+class ProductExport(models.Model):
+    """One Excel export of the catalogue for Accurate's item import: who, when, with which options."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="product_exports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    options = models.JSONField(default=dict)
+    count = models.PositiveIntegerField(default=0, help_text="Products in the file.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ProductExported(models.Model):
+    """A product that went out in an export: "only products not exported before" skips these."""
+
+    export = models.ForeignKey(ProductExport, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["product"], name="product_exported_product")]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mapping.views import addon, outlets
+from mapping.views import addon, outlets, products
 
 app_name = "mapping"
 
@@ -21,4 +21,6 @@ urlpatterns = [
         outlets.outlet_deactivate_view,
         name="outlet_deactivate",
     ),
+    path("accurate/products/problems/", products.problems, name="product_problems"),
+    path("accurate/products/export/", products.export, name="product_export"),
 ]

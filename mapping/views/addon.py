@@ -30,6 +30,7 @@ from mapping.services.connection import (
 from mapping.services.errors import ConnectError
 from mapping.services.lists import accurate_lists_refresh
 from mapping.services.outlets import activation_fee, mapping_problems, store_monthly_fee
+from mapping.views import products
 from mapping.views.common import Lists, connected, lists_or_empty
 from outlets.models import Membership, Outlet
 from outlets.views import page, require_owner, store_member_required
@@ -99,6 +100,7 @@ def addon(request: HttpRequest, membership: Membership) -> HttpResponse:
         "databases": [],
         "missing_scopes": [],
         "rows": [],
+        **products.panel_context(store),
     }
     if connection is not None and connection.status == Connection.Status.CHOOSING_DATABASE:
         context["databases"] = databases_or_error(request, connection)

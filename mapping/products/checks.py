@@ -1,0 +1,140 @@
+"""SKU checks: Accurate knows items by code, so every product that may be sold needs a SKU that is
+present, unique (trimmed, case-insensitive, as Accurate compares codes) and at most 30 characters.
+
+Only active products are checked: inactive ones are not sold, so they are neither exported nor pushed.
+Each check is one aggregate query in SQL, whatever the size of the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Length, Lower, Trim
+from django_stubs_ext import WithAnnotations
+
+from outlets.models import Product, Store
+
+# Accurate rejects longer item codes (ACCURATE_API.md §7).
+SKU_MAX_LENGTH = 30
+# The details page lists at most this many products per problem; the counts are always exact.
+DETAILS_LIMIT = 500
+
+
+class SkuFields(TypedDict):
+    code: str
+    sku_key: str
+
+
+def checked_products(store: Store) -> QuerySet[WithAnnotations[Product, SkuFields]]:
+    """The store's active products with the SKU as Accurate will see it (`code`) and the key that
+    decides duplicates (`sku_key`)."""
+    return Product.objects.filter(store=store, active=True).annotate(
+        code=Trim("sku"), sku_key=Lower(Trim("sku"))
+    )
+
+
+def duplicate_keys(store: Store) -> QuerySet[WithAnnotations[Product, SkuFields], dict[str, object]]:
+    """The SKU keys shared by more than one active product, with how many share each (`n`)."""
+    return (
+        checked_products(store)
+        .exclude(sku_key="")
+        .order_by()
+        .values("sku_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+
+
+@dataclass(frozen=True)
+class SkuCounts:
+    no_sku: int
+    duplicate: int  # products sharing their SKU with another product
+    too_long: int
+
+    @property
+    def total(self) -> int:
+        return self.no_sku + self.duplicate + self.too_long
+
+
+def sku_problem_counts(store: Store) -> SkuCounts:
+    """How many active products have each problem (two queries)."""
+    counts = (
+        checked_products(store)
+        .annotate(code_length=Length("code", output_field=IntegerField()))
+        .aggregate(
+            no_sku=Count("id", filter=Q(code="")),
+            too_long=Count("id", filter=Q(code_length__gt=SKU_MAX_LENGTH)),
+        )
+    )
+    duplicate = duplicate_keys(store).aggregate(products=Sum("n"))["products"] or 0
+    return SkuCounts(no_sku=counts["no_sku"], duplicate=duplicate, too_long=counts["too_long"])
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    key: str  # no_sku, duplicate, too_long
+    title: str
+    count: int
+    products: list[Product] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.products)
+
+
+def sku_problem_details(store: Store, *, limit: int = DETAILS_LIMIT) -> list[ProblemGroup]:
+    """The products with each problem, grouped (duplicates side by side, by SKU); empty groups left out."""
+    counts = sku_problem_counts(store)
+    base = checked_products(store).order_by("sku_key", "name", "pk")
+    groups = [
+        ProblemGroup("no_sku", "No SKU", counts.no_sku, list(base.filter(code="")[:limit])),
+        ProblemGroup(
+            "duplicate",
+            "SKU shared with another product",
+            counts.duplicate,
+            list(base.filter(sku_key__in=duplicate_keys(store).values("sku_key"))[:limit]),
+        ),
+        ProblemGroup(
+            "too_long",
+            f"SKU longer than {SKU_MAX_LENGTH} characters",
+            counts.too_long,
+            list(
+                base.annotate(code_length=Length("code", output_field=IntegerField())).filter(
+                    code_length__gt=SKU_MAX_LENGTH
+                )[:limit]
+            ),
+        ),
+    ]
+    return [group for group in groups if group.count]
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def problems_message(counts: SkuCounts) -> str | None:
+    if not counts.total:
+        return None
+    parts = []
+    if counts.no_sku:
+        parts.append(plural(counts.no_sku, "product has no SKU", "products have no SKU"))
+    if counts.duplicate:
+        parts.append(
+            plural(counts.duplicate, "product shares", "products share") + " a SKU with another product"
+        )
+    if counts.too_long:
+        parts.append(
+            plural(counts.too_long, "product has", "products have")
+            + f" a SKU longer than {SKU_MAX_LENGTH} characters"
+        )
+    return (
+        f"Fix the SKUs first: {', '.join(parts)}. Accurate knows items by code, so each product needs "
+        "its own SKU. Correct them in the POS (Show details lists them); the changes sync here."
+    )
+
+
+def product_problems_message(store: Store) -> str | None:
+    """What the merchant must fix before products go to Accurate (export or push); None when clean."""
+    return problems_message(sku_problem_counts(store))

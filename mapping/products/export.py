@@ -1,0 +1,182 @@
+"""Export Product: an .xlsx for Accurate's item import (Inventory → Goods & Services → import).
+
+The workbook is written in openpyxl's write-only mode into a temporary file, reading products and
+stock with server-side cursors, so memory stays flat whatever the size of the catalogue. The file is
+recorded as an export (who, when, options, which products) once it is complete.
+
+With initial stock, a product gets one row per warehouse holding it: the product's columns repeat and
+Gudang / Kuantitas / Harga Satuan change, which is how Accurate's import reads several opening
+balances of one item (its column-mapping step maps one column to each meaning, ACCURATE_API.md §7).
+A product with no stock in any mapped warehouse still gets one row, with those three cells empty.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from mapping.models import ProductExport, ProductExported
+from mapping.products.checks import product_problems_message
+from outlets.models import OutletStock, Product, Store
+
+HEADERS = [
+    "Kode Barang",
+    "Nama Barang",
+    "Jenis Barang",
+    "Kategori Barang",
+    "Satuan",
+    "Harga Jual",
+    "UPC/Barcode",
+    "No. Seri",
+]
+STOCK_HEADERS = ["Gudang", "Kuantitas", "Harga Satuan/Cost"]
+# Accurate's names for the item types (itemType INVENTORY, SERVICE, NON_INVENTORY).
+ITEM_TYPES = {
+    Product.ItemType.INVENTORY: "Persediaan",
+    Product.ItemType.SERVICE: "Jasa",
+    Product.ItemType.NON_INVENTORY: "Non Persediaan",
+}
+CHUNK = 2000
+CENT = Decimal("0.01")
+
+
+class ProductsNotReady(Exception):
+    """Products cannot go to Accurate yet; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    only_new: bool = False
+    include_stock: bool = False
+
+    def as_json(self) -> dict[str, bool]:
+        return {"only_new": self.only_new, "include_stock": self.include_stock}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    export: ProductExport
+    file: IO[bytes]  # positioned at 0; closing it deletes it
+    filename: str
+
+
+def products_to_export(store: Store, options: ExportOptions) -> QuerySet[Product]:
+    products = Product.objects.filter(store=store, active=True)
+    if options.only_new:
+        products = products.exclude(Exists(ProductExported.objects.filter(product=OuterRef("pk"))))
+    return products.order_by("pk")
+
+
+@dataclass(frozen=True)
+class Stock:
+    product_id: int
+    warehouse: str
+    quantity: Decimal
+    unit_cost: Decimal
+
+
+def stock_rows(store: Store, products: QuerySet[Product]) -> Iterator[Stock]:
+    """Positive on-hand stock per product and mapped warehouse of the store's active outlets, by
+    product. Two outlets mapped to one warehouse add up, at their quantity-weighted cost."""
+    rows = (
+        OutletStock.objects.filter(
+            outlet__store=store,
+            outlet__accurate_mapping__active=True,
+            product__in=products.values("pk"),
+            quantity__gt=0,
+        )
+        .exclude(outlet__accurate_mapping__warehouse_name="")
+        .values("product_id", warehouse=F("outlet__accurate_mapping__warehouse_name"))
+        .annotate(quantity_sum=Sum("quantity"), value=Sum(F("quantity") * F("unit_cost")))
+        .order_by("product_id", "warehouse")
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        quantity = row["quantity_sum"]
+        yield Stock(row["product_id"], row["warehouse"], quantity, (row["value"] / quantity).quantize(CENT))
+
+
+def text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    """A cell that is always text: a name starting with "=" must not become a formula in Excel."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def product_cells(sheet: Any, product: dict[str, Any]) -> list[Any]:
+    return [
+        text_cell(sheet, product["sku"].strip()),
+        text_cell(sheet, product["name"]),
+        ITEM_TYPES.get(product["item_type"], "Persediaan"),
+        text_cell(sheet, product["category"]),
+        text_cell(sheet, product["unit"]),
+        product["price"],  # Decimal: written exactly as its digits
+        text_cell(sheet, product["barcode"]),
+        "Ya" if product["has_serial_number"] else "Tidak",
+    ]
+
+
+def write_rows(sheet: Any, store: Store, options: ExportOptions, exported: list[int]) -> None:
+    """Stream the products (and their stock) into the sheet; the exported product ids go to `exported`."""
+    products = products_to_export(store, options)
+    fields = ("pk", "sku", "name", "item_type", "category", "unit", "price", "barcode", "has_serial_number")
+    stock = stock_rows(store, products) if options.include_stock else iter(())
+    pending = next(stock, None)
+    for product in products.values(*fields).iterator(chunk_size=CHUNK):
+        exported.append(product["pk"])
+        cells = product_cells(sheet, product)
+        # Both streams are ordered by product id: skip stock of products not exported, take this one's.
+        while pending is not None and pending.product_id < product["pk"]:
+            pending = next(stock, None)
+        wrote = False
+        while pending is not None and pending.product_id == product["pk"]:
+            sheet.append([*cells, text_cell(sheet, pending.warehouse), pending.quantity, pending.unit_cost])
+            wrote = True
+            pending = next(stock, None)
+        if not wrote:
+            sheet.append(cells)
+
+
+def products_export(*, store: Store, user: User | None, options: ExportOptions) -> ExportFile:
+    """Build the import file and record the export. Raises ProductsNotReady while SKUs need fixing."""
+    problems = product_problems_message(store)
+    if problems is not None:
+        raise ProductsNotReady(problems)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Barang dan Jasa")
+    sheet.append(HEADERS + (STOCK_HEADERS if options.include_stock else []))
+    exported: list[int] = []
+    write_rows(sheet, store, options, exported)
+    # Not a context manager: the file outlives this call, and the response closes (deletes) it.
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    try:
+        book.save(file)
+        file.seek(0)
+        with transaction.atomic():
+            export = ProductExport.objects.create(
+                store=store, user=user, options=options.as_json(), count=len(exported)
+            )
+            # In chunks: bulk_create lists what it is given, and 100,000 instances would not stay small.
+            for start in range(0, len(exported), CHUNK):
+                ProductExported.objects.bulk_create(
+                    [ProductExported(export=export, product_id=pk) for pk in exported[start : start + CHUNK]]
+                )
+    except BaseException:
+        file.close()
+        raise
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M%S")
+    return ExportFile(export=export, file=file, filename=f"accurate-barang-{store.slug}-{stamp}.xlsx")
+
+
+def last_product_export(store: Store) -> ProductExport | None:
+    return ProductExport.objects.filter(store=store).select_related("user").order_by("-created_at").first()
