@@ -49,6 +49,8 @@ ITEM_TYPES = {
 }
 CHUNK = 2000
 CENT = Decimal("0.01")
+# Excel holds numbers as doubles: exact up to 15 significant digits (openpyxl writes "%.16g").
+EXCEL_DIGITS = 15
 
 
 class ProductsNotReady(Exception):
@@ -106,22 +108,32 @@ def stock_rows(store: Store, products: QuerySet[Product]) -> Iterator[Stock]:
         yield Stock(row["product_id"], row["warehouse"], quantity, (row["value"] / quantity).quantize(CENT))
 
 
-def text_cell(sheet: Any, value: str) -> WriteOnlyCell:
-    """A cell that is always text: a name starting with "=" must not become a formula in Excel."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+def text(sheet: Any, value: str) -> Any:
+    """Text as Excel must read it: without the control characters XML cannot hold, and a value
+    starting with "=" (a product named "=Promo") kept as text rather than run as a formula."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith("="):
+        return value
+    # A fresh cell every time: the write-only sheet reuses the last Cell of a row for the next value.
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 
 
+def number(value: Decimal) -> Decimal | str:
+    """A number Excel keeps exactly; beyond its precision the digits go as text, so none is lost."""
+    return value if len(value.normalize().as_tuple().digits) <= EXCEL_DIGITS else str(value)
+
+
 def product_cells(sheet: Any, product: dict[str, Any]) -> list[Any]:
     return [
-        text_cell(sheet, product["sku"].strip()),
-        text_cell(sheet, product["name"]),
+        text(sheet, product["sku"].strip()),
+        text(sheet, product["name"]),
         ITEM_TYPES.get(product["item_type"], "Persediaan"),
-        text_cell(sheet, product["category"]),
-        text_cell(sheet, product["unit"]),
-        product["price"],  # Decimal: written exactly as its digits
-        text_cell(sheet, product["barcode"]),
+        text(sheet, product["category"]),
+        text(sheet, product["unit"]),
+        number(product["price"]),
+        text(sheet, product["barcode"]),
         "Ya" if product["has_serial_number"] else "Tidak",
     ]
 
@@ -134,17 +146,19 @@ def write_rows(sheet: Any, store: Store, options: ExportOptions, exported: list[
     pending = next(stock, None)
     for product in products.values(*fields).iterator(chunk_size=CHUNK):
         exported.append(product["pk"])
-        cells = product_cells(sheet, product)
         # Both streams are ordered by product id: skip stock of products not exported, take this one's.
         while pending is not None and pending.product_id < product["pk"]:
             pending = next(stock, None)
         wrote = False
         while pending is not None and pending.product_id == product["pk"]:
-            sheet.append([*cells, text_cell(sheet, pending.warehouse), pending.quantity, pending.unit_cost])
+            cells = product_cells(sheet, product)  # cells are never shared between rows (see text())
+            sheet.append(
+                [*cells, text(sheet, pending.warehouse), number(pending.quantity), number(pending.unit_cost)]
+            )
             wrote = True
             pending = next(stock, None)
         if not wrote:
-            sheet.append(cells)
+            sheet.append(product_cells(sheet, product))
 
 
 def products_export(*, store: Store, user: User | None, options: ExportOptions) -> ExportFile:
