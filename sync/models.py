@@ -2,12 +2,76 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mapping.models import Connection
 from outlets.models import Adjustment, Deposit, Order, Outlet, Refund, StockTake, Store, Transfer
 
-SOURCE_FIELDS = ("order", "refund", "transfer", "adjustment", "stock_take", "deposit")
+SOURCE_FIELDS = ("order", "refund", "transfer", "adjustment", "stock_take", "deposit", "product_batch")
+
+
+class ProductPush(models.Model):
+    """One press of "Push products": the store's active products with a SKU, sent to Accurate's item
+    list in batches. The totals add up as batches finish; the page polls them."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="product_pushes")
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="product_pushes")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    products_total = models.PositiveIntegerField(default=0)
+    batches_total = models.PositiveIntegerField(default=0)
+    batches_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0, help_text="Items Accurate created.")
+    existing = models.PositiveIntegerField(default=0, help_text="Items Accurate already had (by code).")
+    failed = models.PositiveIntegerField(default=0, help_text="Products Accurate refused or not sent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "-created_at"], name="product_push_store_latest")]
+
+    def __str__(self) -> str:
+        return f"Product push {self.pk} of store {self.store_id} ({self.status})"
+
+
+class ProductPushBatch(models.Model):
+    """Up to 100 products of a push: one bulk-save call, one row in the activity log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCESS = "success", "Success"
+        FAILED = "failed", "Failed"
+
+    push = models.ForeignKey(ProductPush, on_delete=models.CASCADE, related_name="batches")
+    position = models.PositiveIntegerField(help_text="1 for the first batch.")
+    product_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    messages = models.JSONField(default=list, help_text="Why products failed, in merchant words.")
+    attempts = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["push", "position"], name="product_batch_position_unique")
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="product_batch_status_updated")]
+
+    def __str__(self) -> str:
+        return f"Batch {self.position} of product push {self.push_id} ({self.status})"
 
 
 class SyncActivity(models.Model):
@@ -26,6 +90,7 @@ class SyncActivity(models.Model):
         ADJUSTMENT = "adjustment", "Stock adjustment"
         STOCK_TAKE = "stock_take", "Stock take"
         DEPOSIT = "deposit", "Deposit"
+        PRODUCT_PUSH = "product_push", "Products pushed"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -39,13 +104,16 @@ class SyncActivity(models.Model):
 
     # Indexed by activity_store_status, which starts with the store.
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_activities", db_index=False)
-    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="sync_activities")
+    # Empty for store-level rows (a batch of a product push), set for every outlet document.
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="sync_activities"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     pos_number = models.CharField(max_length=64, help_text="The source document's POS number.")
 
     # The source document: exactly one of these is set, matching `kind`. Their indexes are partial
-    # (below): each row fills one of six columns, and indexing five NULLs per row slowed ingestion.
+    # (below): each row fills one of seven columns, and indexing six NULLs per row slowed ingestion.
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
     refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
     transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
@@ -56,6 +124,9 @@ class SyncActivity(models.Model):
         StockTake, null=True, blank=True, on_delete=models.RESTRICT, db_index=False
     )
     deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
+    product_batch = models.ForeignKey(
+        ProductPushBatch, null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
 
     status_reason = models.TextField(blank=True, default="", help_text="Why, in merchant words.")
     attempts = models.PositiveIntegerField(default=0)
@@ -88,6 +159,7 @@ class SyncActivity(models.Model):
                     | Q(kind="adjustment", adjustment__isnull=False)
                     | Q(kind="stock_take", stock_take__isnull=False)
                     | Q(kind="deposit", deposit__isnull=False)
+                    | Q(kind="product_push", product_batch__isnull=False)
                 ),
             ),
             # At most one row per document and kind can still post: no double posting from the outbox.

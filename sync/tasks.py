@@ -1,10 +1,12 @@
 from datetime import timedelta
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
 from . import services
+from .product_push import services as product_push
 
 
 @shared_task(name="sync.tasks.requeue_stale_activities")
@@ -13,3 +15,36 @@ def requeue_stale_activities() -> int:
     return services.activities_requeue_stale(
         now=timezone.now(), timeout=timedelta(seconds=settings.SYNC_RUNNING_TIMEOUT_SECONDS)
     )
+
+
+def _enqueue_next(task: Task[Any, Any], push_id: int) -> None:
+    # The next batch goes where this one came from (retries do the same), so a push stays in one lane.
+    delivery = task.request.delivery_info or {}
+    queue = delivery.get("routing_key")
+    if queue and not delivery.get("exchange"):
+        push_products.apply_async((push_id,), queue=str(queue))
+    else:
+        push_products.apply_async((push_id,))
+
+
+@shared_task(bind=True, name="sync.tasks.push_products", max_retries=product_push.MAX_ATTEMPTS)
+def push_products(self: Task[Any, Any], push_id: int) -> int | None:
+    """One batch of a product push, then the next one as a new task. Safe to run twice: each batch
+    is claimed once. A batch Accurate refused for a retryable reason is retried with backoff."""
+    outcome = product_push.product_push_next(push_id=push_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    if outcome.batch_id is not None:
+        _enqueue_next(self, push_id)
+    return outcome.batch_id
+
+
+@shared_task(name="sync.tasks.resume_product_pushes")
+def resume_product_pushes() -> list[int]:
+    """Beat, every minute: enqueue again the pushes whose batches stalled (their task was lost)."""
+    push_ids = product_push.product_pushes_resume(
+        now=timezone.now(), running_timeout=timedelta(seconds=settings.SYNC_RUNNING_TIMEOUT_SECONDS)
+    )
+    for push_id in push_ids:
+        push_products.delay(push_id)
+    return push_ids
