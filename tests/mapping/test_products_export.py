@@ -177,7 +177,7 @@ def test_only_new_leaves_out_products_exported_before(tenant):
     rows = export_rows(tenant, only_new=True)
 
     assert rows == [HEADERS, ("TEH-1", "Teh", "Persediaan", None, "PCS", 7000, None, "Tidak")]
-    latest = ProductExport.objects.order_by("-pk").first()
+    latest = ProductExport.objects.latest("pk")
     assert latest.count == 1 and latest.options["only_new"] is True
     assert list(ProductExported.objects.filter(export=latest).values_list("product", flat=True)) == [teh.pk]
     assert export_rows(tenant, only_new=True) == [HEADERS]
