@@ -1,0 +1,50 @@
+"""Push products straight to Accurate: the page with the latest push's progress, the start button
+(owner only) and the small JSON endpoint the page polls."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from outlets.models import Membership
+from outlets.views import page, require_owner, store_member_required
+from sync.product_push import selectors
+from sync.product_push.services import PushRefused, product_push_start
+
+POLL_MS = 2000
+
+
+@require_GET
+@store_member_required
+def push_page(request: HttpRequest, membership: Membership) -> HttpResponse:
+    push = selectors.product_push_latest(membership.store)
+    context = {
+        "nav": "accurate",
+        "push": push,
+        "progress": selectors.product_push_progress(push) if push is not None else None,
+        "can_manage": membership.is_owner,
+        "poll_ms": POLL_MS,
+    }
+    return page(request, membership, "mapping/push.html", context)
+
+
+@require_POST
+@store_member_required
+def push_start(request: HttpRequest, membership: Membership) -> HttpResponse:
+    require_owner(membership)
+    try:
+        push = product_push_start(store=membership.store, user=membership.user)
+    except PushRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Pushing {push.products_total} products to Accurate in the background.")
+    return redirect("mapping:push")
+
+
+@require_GET
+@store_member_required
+def push_progress(request: HttpRequest, membership: Membership, push_id: int) -> JsonResponse:
+    push = selectors.product_push_for_store(membership.store, push_id)
+    return JsonResponse(selectors.product_push_progress(push))
