@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Length, Lower, Trim
 from django_stubs_ext import WithAnnotations
 
@@ -94,7 +94,12 @@ def sku_problem_details(store: Store, *, limit: int = DETAILS_LIMIT) -> list[Pro
             "duplicate",
             "SKU shared with another product",
             counts.duplicate,
-            list(base.filter(sku_key__in=duplicate_keys(store).values("sku_key"))[:limit]),
+            # A window count, not `IN (GROUP BY …)`: the planner misjudges that join into minutes.
+            list(
+                base.exclude(sku_key="")
+                .annotate(sharing=Window(Count("id"), partition_by=[Lower(Trim("sku"))]))
+                .filter(sharing__gt=1)[:limit]
+            ),
         ),
         ProblemGroup(
             "too_long",
