@@ -80,18 +80,23 @@ class AccurateError(Exception):
 # The wording is from recorded live calls [S]; matched loosely (lower case, no punctuation).
 _SESSION_MARK = "session key"  # "Data Session Key tidak tepat"
 _RATE_MARK = "melebihi toleransi"  # "Jumlah request API melebihi toleransi yang diperbolehkan…"
-_DUPLICATE = re.compile(r"sudah ada data lain dengan no\b[.:]?\s*(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+# "Sudah ada data lain dengan No X" for documents; items and master data name their key field
+# instead ("… dengan Kode Barang X", "… dengan Nama Cabang X") [S/U].
+_DUPLICATE_MARK = "sudah ada data lain dengan"
+_DUPLICATE_NO = re.compile(r"sudah ada data lain dengan no\b[.:]?\s*(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 
 
 def duplicate_number_in(message: str) -> str | None:
-    """The number in "Sudah ada data lain dengan No X", or None when the message is not that one.
+    """The number in "Sudah ada data lain dengan No X", or None when the message is not a duplicate.
 
-    [U] Only "Sudah ada data lain dengan No …" is known; the number is taken as the rest of the
-    message, without quotes and a trailing full stop. Returns "" when the message has no number.
+    [U] Only "… dengan No X" is known to carry the number last; for other key names ("Kode Barang")
+    it returns "" and the caller uses the number it sent. Quotes and a trailing full stop are dropped.
     """
-    match = _DUPLICATE.search(message)
-    if match is None:
+    if _DUPLICATE_MARK not in message.lower():
         return None
+    match = _DUPLICATE_NO.search(message)
+    if match is None:
+        return ""
     return match.group("rest").strip().strip("\"'“”").rstrip(".").strip().strip("\"'“”")
 
 

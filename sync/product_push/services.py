@@ -40,8 +40,6 @@ BACKOFF_MAX_S = 300
 # with a worker): the beat enqueues it again. Longer than the longest backoff, so a batch waiting
 # for its retry is not sent early.
 STALL = timedelta(seconds=2 * BACKOFF_MAX_S)
-# Accurate's answer to a code it already has: "Sudah ada data lain dengan Kode Barang …" [S].
-ALREADY_THERE_MARK = "sudah ada data lain"
 STOPPED = "The worker stopped while pushing; it will be tried again."
 
 
@@ -160,11 +158,8 @@ def _payloads(batch: ProductPushBatch) -> tuple[list[dict[str, Any]], int]:
 
 def already_in_accurate(error: AccurateError | None) -> bool:
     """Accurate refused the record because it has an item with this code: not a failure."""
-    if error is None:
-        return False
-    return error.kind is ErrorKind.duplicate_number or any(
-        ALREADY_THERE_MARK in message.lower() for message in error.messages
-    )
+    # The client reads "Sudah ada data lain dengan Kode Barang …" as a duplicate number (the code).
+    return error is not None and error.kind is ErrorKind.duplicate_number
 
 
 def _record_results(batch: ProductPushBatch, results: Sequence[RecordResult], not_sent: int) -> None:

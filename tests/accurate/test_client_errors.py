@@ -158,3 +158,11 @@ def test_the_limiter_giving_up_is_rate_limited_and_not_tried_again():
 
     assert caught.value.kind is ErrorKind.rate_limited
     assert len(seam.requests) == 1
+
+
+def test_a_duplicate_named_by_another_key_field_is_a_duplicate_of_the_sent_number():
+    from accurate.errors import error_from_messages
+
+    error = error_from_messages(["Sudah ada data lain dengan Kode Barang KOPI-1"], sent_number="KOPI-1")
+
+    assert (error.kind, error.number, error.retryable) == (ErrorKind.duplicate_number, "KOPI-1", False)
