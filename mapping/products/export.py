@@ -108,10 +108,12 @@ def stock_rows(store: Store, products: QuerySet[Product]) -> Iterator[Stock]:
         yield Stock(row["product_id"], row["warehouse"], quantity, (row["value"] / quantity).quantize(CENT))
 
 
-def text(sheet: Any, value: str) -> Any:
+def text(sheet: Any, value: str) -> str | WriteOnlyCell | None:
     """Text as Excel must read it: without the control characters XML cannot hold, and a value
     starting with "=" (a product named "=Promo") kept as text rather than run as a formula."""
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value:
+        return None  # no cell at all: Excel reads it as empty, and the file is smaller
     if not value.startswith("="):
         return value
     # A fresh cell every time: the write-only sheet reuses the last Cell of a row for the next value.
