@@ -62,11 +62,14 @@ class AccurateError(Exception):
         return self.kind in RETRYABLE
 
     def __str__(self) -> str:
-        if self.kind is ErrorKind.duplicate_number and self.number:
-            return f"Accurate already has a document with number {self.number}."
-        if self.kind in (ErrorKind.validation, ErrorKind.not_found) and self.messages:
+        if (
+            self.kind in (ErrorKind.validation, ErrorKind.not_found, ErrorKind.duplicate_number)
+            and self.messages
+        ):
             # Accurate's own words (Indonesian) are what the merchant sees in Accurate too.
             return "Accurate: " + "; ".join(self.messages)
+        if self.kind is ErrorKind.duplicate_number and self.number:
+            return f"Accurate already has a document with number {self.number}."
         return _SUMMARIES[self.kind]
 
     def __repr__(self) -> str:

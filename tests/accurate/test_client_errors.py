@@ -102,7 +102,7 @@ def test_a_used_number_is_duplicate_number_with_that_number():
         False,
         "JKT01-ORD-0001",
     )
-    assert str(error) == "Accurate already has a document with number JKT01-ORD-0001."
+    assert str(error) == "Accurate: Sudah ada data lain dengan No JKT01-ORD-0001"
 
 
 def test_a_quoted_number_with_a_full_stop_is_read_without_them():
