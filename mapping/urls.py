@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mapping.views import addon, outlets, products, push
+from mapping.views import addon, outlets, products
 
 app_name = "mapping"
 
@@ -23,7 +23,4 @@ urlpatterns = [
     ),
     path("accurate/products/problems/", products.problems, name="product_problems"),
     path("accurate/products/export/", products.export, name="product_export"),
-    path("accurate/products/push/", push.push_page, name="push"),
-    path("accurate/products/push/start/", push.push_start, name="push_start"),
-    path("accurate/products/push/<int:push_id>/progress/", push.push_progress, name="push_progress"),
 ]

@@ -27,7 +27,7 @@ def push_page(request: HttpRequest, membership: Membership) -> HttpResponse:
         "can_manage": membership.is_owner,
         "poll_ms": POLL_MS,
     }
-    return page(request, membership, "mapping/push.html", context)
+    return page(request, membership, "sync/push.html", context)
 
 
 @require_POST
@@ -40,7 +40,7 @@ def push_start(request: HttpRequest, membership: Membership) -> HttpResponse:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"Pushing {push.products_total} products to Accurate in the background.")
-    return redirect("mapping:push")
+    return redirect("sync:push")
 
 
 @require_GET
