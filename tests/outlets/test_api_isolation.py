@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from outlets.models import ApiKey, Order
@@ -13,12 +15,26 @@ ORDERS = "/api/v1/outlets/JKT01/orders/"
 
 @pytest.mark.django_db
 def test_another_stores_key_reaches_its_own_outlet_of_the_same_code(tenant, outsider, order_body):
-    # Both stores have an outlet JKT01: each key writes to its own store's, never the other's.
+    # Both stores have an outlet JKT01 and the same order number: no conflict, each store gets its own.
     tenant.api().post(ORDERS, order_body(), format="json")
-    response = outsider.api().post(ORDERS, order_body(total="1", payments=[]), format="json")
+    other = order_body(
+        lines=[{"product": "P1", "quantity": "1", "unit_price": "10000"}],
+        tax="0",
+        total="10000",
+        payments=[{"method": "qris", "amount": "10000"}],
+    )
 
-    assert response.status_code == 400  # checked against the outsider's own outlet
-    assert Order.objects.get().outlet.store == tenant.store
+    response = outsider.api().post(ORDERS, other, format="json")
+
+    assert response.status_code == 201
+    assert sorted(Order.objects.values_list("outlet__store__slug", "number", "total")) == [
+        ("kopi", "ORD-0001", Decimal("41800.00")),
+        ("roti", "ORD-0001", Decimal("10000.00")),
+    ]
+    assert sorted(SyncActivity.objects.values_list("store__slug", "outlet__store__slug")) == [
+        ("kopi", "kopi"),
+        ("roti", "roti"),
+    ]
 
 
 @pytest.mark.django_db
