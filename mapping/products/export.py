@@ -1,7 +1,7 @@
 """Export Product: an .xlsx for Accurate's item import (Inventory → Goods & Services → import).
 
-The workbook is written in openpyxl's write-only mode into a temporary file, reading products and
-stock with server-side cursors, so memory stays flat whatever the size of the catalogue. The file is
+The workbook is streamed row by row into a temporary file (mapping/products/xlsx.py), reading products
+and stock with server-side cursors, so memory stays flat whatever the size of the catalogue. The file is
 recorded as an export (who, when, options, which products) once it is complete.
 
 With initial stock, a product gets one row per warehouse holding it: the product's columns repeat and
@@ -22,12 +22,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from iseller_accurate.db import insert_rows
 from mapping.models import ProductExport, ProductExported
 from mapping.products.checks import product_problems_message
+from mapping.products.xlsx import SheetWriter, Value
 from outlets.models import OutletStock, Product, Store
 
 HEADERS = [
@@ -40,6 +39,7 @@ HEADERS = [
     "UPC/Barcode",
     "No. Seri",
 ]
+SHEET_NAME = "Barang dan Jasa"
 STOCK_HEADERS = ["Gudang", "Kuantitas", "Harga Satuan/Cost"]
 # Accurate's names for the item types (itemType INVENTORY, SERVICE, NON_INVENTORY).
 ITEM_TYPES = {
@@ -48,8 +48,9 @@ ITEM_TYPES = {
     Product.ItemType.NON_INVENTORY: "Non Persediaan",
 }
 CHUNK = 2000
+INSERT_CHUNK = 20_000
 CENT = Decimal("0.01")
-# Excel holds numbers as doubles: exact up to 15 significant digits (openpyxl writes "%.16g").
+# Excel holds numbers as doubles: exact up to 15 significant digits.
 EXCEL_DIGITS = 15
 
 
@@ -108,39 +109,25 @@ def stock_rows(store: Store, products: QuerySet[Product]) -> Iterator[Stock]:
         yield Stock(row["product_id"], row["warehouse"], quantity, (row["value"] / quantity).quantize(CENT))
 
 
-def text(sheet: Any, value: str) -> str | WriteOnlyCell | None:
-    """Text as Excel must read it: without the control characters XML cannot hold, and a value
-    starting with "=" (a product named "=Promo") kept as text rather than run as a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value:
-        return None  # no cell at all: Excel reads it as empty, and the file is smaller
-    if not value.startswith("="):
-        return value
-    # A fresh cell every time: the write-only sheet reuses the last Cell of a row for the next value.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 def number(value: Decimal) -> Decimal | str:
     """A number Excel keeps exactly; beyond its precision the digits go as text, so none is lost."""
     return value if len(value.normalize().as_tuple().digits) <= EXCEL_DIGITS else str(value)
 
 
-def product_cells(sheet: Any, product: dict[str, Any]) -> list[Any]:
+def product_cells(product: dict[str, Any]) -> list[Value]:
     return [
-        text(sheet, product["sku"].strip()),
-        text(sheet, product["name"]),
+        product["sku"].strip(),
+        product["name"],
         ITEM_TYPES.get(product["item_type"], "Persediaan"),
-        text(sheet, product["category"]),
-        text(sheet, product["unit"]),
+        product["category"],
+        product["unit"],
         number(product["price"]),
-        text(sheet, product["barcode"]),
+        product["barcode"],
         "Ya" if product["has_serial_number"] else "Tidak",
     ]
 
 
-def write_rows(sheet: Any, store: Store, options: ExportOptions, exported: list[int]) -> None:
+def write_rows(sheet: SheetWriter, store: Store, options: ExportOptions, exported: list[int]) -> None:
     """Stream the products (and their stock) into the sheet; the exported product ids go to `exported`."""
     products = products_to_export(store, options)
     fields = ("pk", "sku", "name", "item_type", "category", "unit", "price", "barcode", "has_serial_number")
@@ -151,16 +138,14 @@ def write_rows(sheet: Any, store: Store, options: ExportOptions, exported: list[
         # Both streams are ordered by product id: skip stock of products not exported, take this one's.
         while pending is not None and pending.product_id < product["pk"]:
             pending = next(stock, None)
+        cells = product_cells(product)
         wrote = False
         while pending is not None and pending.product_id == product["pk"]:
-            cells = product_cells(sheet, product)  # cells are never shared between rows (see text())
-            sheet.append(
-                [*cells, text(sheet, pending.warehouse), number(pending.quantity), number(pending.unit_cost)]
-            )
+            sheet.append([*cells, pending.warehouse, number(pending.quantity), number(pending.unit_cost)])
             wrote = True
             pending = next(stock, None)
         if not wrote:
-            sheet.append(product_cells(sheet, product))
+            sheet.append(cells)
 
 
 def products_export(*, store: Store, user: User | None, options: ExportOptions) -> ExportFile:
@@ -168,25 +153,22 @@ def products_export(*, store: Store, user: User | None, options: ExportOptions) 
     problems = product_problems_message(store)
     if problems is not None:
         raise ProductsNotReady(problems)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Barang dan Jasa")
-    sheet.append(HEADERS + (STOCK_HEADERS if options.include_stock else []))
     exported: list[int] = []
-    write_rows(sheet, store, options, exported)
     # Not a context manager: the file outlives this call, and the response closes (deletes) it.
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        book.save(file)
+        with SheetWriter(file, SHEET_NAME, columns=len(HEADERS) + len(STOCK_HEADERS)) as sheet:
+            sheet.append(HEADERS + (STOCK_HEADERS if options.include_stock else []))
+            write_rows(sheet, store, options, exported)
         file.seek(0)
         with transaction.atomic():
             export = ProductExport.objects.create(
                 store=store, user=user, options=options.as_json(), count=len(exported)
             )
-            # In chunks: bulk_create lists what it is given, and 100,000 instances would not stay small.
-            for start in range(0, len(exported), CHUNK):
-                ProductExported.objects.bulk_create(
-                    [ProductExported(export=export, product_id=pk) for pk in exported[start : start + CHUNK]]
-                )
+            # In chunks of plain rows (arrays on PostgreSQL): 100,000 model instances would not stay small.
+            for start in range(0, len(exported), INSERT_CHUNK):
+                chunk = exported[start : start + INSERT_CHUNK]
+                insert_rows(ProductExported, [{"export_id": export.pk, "product_id": pk} for pk in chunk])
     except BaseException:
         file.close()
         raise
