@@ -8,9 +8,11 @@ arrays instead. Elsewhere (SQLite, the embedded run) it falls back to bulk_creat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
@@ -34,9 +36,14 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
         model._default_manager.bulk_create([model(**row) for row in rows])
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    assert not any(isinstance(f, models.JSONField) for f in fields), "JSON columns are not supported"
     now = timezone.now()
     columns = [[_value(field, row, now) for row in rows] for field in fields]
+    for index, field in enumerate(fields):
+        if isinstance(field, models.JSONField):
+            # Sent as text and cast by the array's type: jsonb[] takes each element's JSON text.
+            columns[index] = [
+                None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in columns[index]
+            ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)

@@ -4,6 +4,7 @@ from Accurate, and each outlet's mapping to an Accurate branch, warehouse and ac
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -148,3 +149,34 @@ class ProductExported(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["product"], name="product_exported_product")]
+
+
+class SyncSettings(models.Model):
+    """The merchant's choices for how and when documents go to Accurate (one row per store).
+
+    The schedule follows the merchant-facing help: transfers on = automatically at the set hour, off =
+    only by hand; sales on = when a shift/register closes, off = daily at the set hour. Hours are in
+    the store's time zone. The sync app reads these; only the add-on page writes them.
+    """
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="accurate_sync_settings")
+    transfers_auto = models.BooleanField(default=True)
+    transfers_hour = models.PositiveSmallIntegerField(default=22)
+    sales_on_shift_close = models.BooleanField(default=True)
+    sales_hour = models.PositiveSmallIntegerField(default=23)
+    # The Accurate customer a sale without a synced customer is invoiced to ("Pelanggan Umum").
+    walk_in_customer_no = models.CharField(max_length=50, blank=True, default="")
+    # Send an order's own customer (created in Accurate when missing) instead of the walk-in one.
+    sync_customers = models.BooleanField(default=False)
+    # The warehouse goods sit in between a transfer's sending and its receiving.
+    transit_warehouse_name = models.CharField(max_length=200, blank=True, default="")
+    # [U] Accurate takes PPN from each item's tax code; the mapper predicts it with this rate so the
+    # invoice total equals the POS total, any difference going to the rounding account.
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("11.00"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "sync settings"
+
+    def __str__(self) -> str:
+        return f"Sync settings of {self.store}"

@@ -129,6 +129,13 @@ class SyncActivity(models.Model):
     )
 
     status_reason = models.TextField(blank=True, default="", help_text="Why, in merchant words.")
+    # When a Pending row may be claimed. Empty: held until its schedule releases it (a sale waiting
+    # for its shift to close, a transfer waiting for the set hour or "Sync now"). A retry after a
+    # retryable error sets it to the end of the backoff.
+    due_at = models.DateTimeField(null=True, blank=True)
+    # The last answer left the outcome unknown (dropped connection, timeout, "number already used"):
+    # look the numbers up in Accurate before sending anything again.
+    needs_lookup = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
     accurate_id = models.BigIntegerField(null=True, blank=True)
     accurate_number = models.CharField(max_length=50, blank=True, default="")
@@ -142,6 +149,10 @@ class SyncActivity(models.Model):
         indexes = [
             models.Index(fields=["store", "status", "created_at"], name="activity_store_status"),
             models.Index(fields=["status", "updated_at"], name="activity_status_updated"),
+            # The claim: a store's Pending rows that are due, oldest due first.
+            models.Index(
+                fields=["store", "due_at"], condition=Q(status="pending"), name="activity_store_due"
+            ),
             *[
                 models.Index(
                     fields=[field], condition=Q(**{f"{field}__isnull": False}), name=f"activity_{field}"
@@ -175,3 +186,72 @@ class SyncActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pos_number} ({self.status})"
+
+
+class SyncAttempt(models.Model):
+    """One try of one activity: what was sent to Accurate, what it answered, how long, the outcome."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Success"
+        RETRY = "retry", "Will retry"
+        FAILED = "failed", "Failed"
+        WAITING = "waiting", "Waiting for another document"
+
+    activity = models.ForeignKey(SyncActivity, on_delete=models.CASCADE, related_name="attempts_log")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    message = models.TextField(blank=True, default="")
+    # [{"module", "action", "number", "payload"}] and [{"module", "number", "ok", "id", "messages"}].
+    sent = models.JSONField(default=list)
+    answered = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["activity", "started_at", "id"]
+        indexes = [models.Index(fields=["activity", "started_at"], name="attempt_activity_started")]
+
+
+class AccurateBinding(models.Model):
+    """A document in Accurate that a POS document became: its number (ours, deterministic) and id.
+
+    Unique by number and by id within one Accurate database and module. `payload_hash` is the hash of
+    what was last saved, so an unchanged document is not sent again.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_index=False)
+    database_id = models.BigIntegerField()
+    module = models.CharField(max_length=40)
+    number = models.CharField(max_length=50)
+    accurate_id = models.BigIntegerField()
+    payload_hash = models.CharField(max_length=64, blank=True, default="")
+    activity = models.ForeignKey(
+        SyncActivity, null=True, blank=True, on_delete=models.SET_NULL, related_name="bindings"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "database_id", "module", "number"], name="binding_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["store", "database_id", "module", "accurate_id"], name="binding_unique_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.number} = {self.accurate_id}"
+
+
+class PushLease(models.Model):
+    """One of a connection's push lanes. A push task runs only while it holds a lane, so a
+    connection never has more tasks pushing than lanes, however many the dispatcher enqueued."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    lane = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=64, blank=True, default="")
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "lane"], name="push_lease_unique_lane")]

@@ -29,6 +29,14 @@ SOURCE_FIELD: dict[str, str] = {
 }
 
 
+# Kinds that go as they arrive; the others wait for the store's schedule (or "Sync now").
+AS_THEY_ARRIVE = frozenset({Kind.ADJUSTMENT, Kind.STOCK_TAKE, Kind.DEPOSIT})
+
+
+def initial_due(kind: str) -> datetime | None:
+    return timezone.now() if kind in AS_THEY_ARRIVE else None
+
+
 def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
     """Write the Pending outbox row for a document. Call it inside the document's transaction."""
     return SyncActivity.objects.create(
@@ -37,6 +45,7 @@ def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) 
         kind=kind,
         pos_number=number,
         status=Status.PENDING,
+        due_at=initial_due(kind),
         **{SOURCE_FIELD[kind]: document},
     )
 
@@ -47,6 +56,7 @@ def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int,
     Call it inside the documents' transaction. One statement, whatever the count.
     """
     source = f"{SOURCE_FIELD[kind]}_id"
+    due_at = initial_due(kind)
     insert_rows(
         SyncActivity,
         [
@@ -56,6 +66,7 @@ def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int,
                 "kind": kind,
                 "pos_number": number,
                 "status": Status.PENDING,
+                "due_at": due_at,
                 source: document_id,
             }
             for document_id, number in sources
@@ -96,9 +107,12 @@ def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
 
 
 def activities_requeue_stale(*, now: datetime, timeout: timedelta) -> int:
-    """Rows left Running by a worker that died go back to Pending. Returns how many."""
+    """Rows left Running by a worker that died go back to Pending, due now. Its worker may have
+    sent them before dying: they are looked up in Accurate before anything is sent again."""
     return SyncActivity.objects.filter(status=Status.RUNNING, updated_at__lt=now - timeout).update(
         status=Status.PENDING,
         status_reason="The worker stopped while pushing; it will be tried again.",
+        due_at=now,
+        needs_lookup=True,
         updated_at=now,
     )

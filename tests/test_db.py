@@ -53,3 +53,32 @@ def test_it_inserts_rows_with_their_defaults_and_times(tenant, order_body):
 def test_nothing_to_insert_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         insert_rows(Payment, [])
+
+
+@pytest.mark.django_db
+def test_it_inserts_json_columns_with_exact_decimals(tenant, order_body):
+    from sync.models import SyncAttempt
+
+    tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(), format="json")
+    activity = SyncActivity.objects.get()
+    started = timezone.now()
+
+    insert_rows(
+        SyncAttempt,
+        [
+            {
+                "activity_id": activity.pk,
+                "started_at": started,
+                "outcome": "success",
+                "sent": [{"number": "JKT01-1", "payload": {"unitPrice": Decimal("12500.50")}}],
+                "answered": [],
+            }
+        ],
+    )
+
+    attempt = SyncAttempt.objects.get()
+    assert (attempt.sent, attempt.answered, attempt.message) == (
+        [{"number": "JKT01-1", "payload": {"unitPrice": "12500.50"}}],
+        [],
+        "",
+    )

@@ -41,7 +41,7 @@ def test_a_sheet_name_with_markup_characters_is_kept():
 
 
 def test_a_row_wider_than_the_sheet_is_refused():
-    with pytest.raises(ValueError, match="A row of 4 values; this sheet has 3 columns."):
+    with pytest.raises(ValueError, match=r"A row of 4 values; this sheet has 3 columns\."):
         written([["a", "b", "c", "d"]])
 
 
