@@ -50,3 +50,49 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"
     with connection.cursor() as cursor:
         cursor.execute(sql, columns)
+
+
+def update_rows(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    match: Sequence[str],
+    fields: Sequence[str],
+    where: Mapping[str, Any] | None = None,
+) -> int:
+    """Update many rows, each with its own values, in one statement; returns how many matched.
+
+    Each row is {attname: value} holding the `match` columns (which pick the row: the id, and what
+    a claim must still hold) and the `fields` to set. `where` adds conditions every row must meet
+    ({attname: value}, equality). On PostgreSQL: `UPDATE … FROM unnest(<arrays>)`; elsewhere one UPDATE per row.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    if connection.vendor != "postgresql":
+        count = 0
+        for row in rows:
+            queryset = model._default_manager.filter(**(where or {}), **{name: row[name] for name in match})
+            count += queryset.update(**{name: row[name] for name in fields})
+        return count
+    quote = connection.ops.quote_name
+    names = [*match, *fields]
+    columns: list[list[Any]] = []
+    for name in names:
+        values = [row[name] for row in rows]
+        if isinstance(by_name[name], models.JSONField):
+            values = [None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in values]
+        columns.append(values)
+    arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in names)
+    aliases = ", ".join(f"v_{name}" for name in names)
+    sets = ", ".join(f"{quote(by_name[name].column)} = v.v_{name}" for name in fields)
+    conditions = [f"t.{quote(by_name[name].column)} = v.v_{name}" for name in match]
+    conditions += [f"t.{quote(by_name[name].column)} = %s" for name in (where or {})]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {sets} FROM unnest({arrays}) AS v({aliases}) "
+        f"WHERE {' AND '.join(conditions)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns, *(where or {}).values()])
+        return int(cursor.rowcount)

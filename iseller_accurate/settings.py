@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sync-requeue-stale": {"task": "sync.tasks.requeue_stale_activities", "schedule": 60.0},
     "sync-resume-product-pushes": {"task": "sync.tasks.resume_product_pushes", "schedule": 60.0},
+    "sync-dispatch": {"task": "sync.tasks.dispatch", "schedule": 60.0},
+    "sync-failure-digests": {"task": "sync.tasks.send_failure_digests", "schedule": 600.0},
 }
 
 # A sync activity left "running" longer than this (a killed worker) goes back to Pending.

@@ -255,3 +255,11 @@ class PushLease(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["connection", "lane"], name="push_lease_unique_lane")]
+
+
+class FailureDigest(models.Model):
+    """Up to when a store's failures have been emailed to its owners: one digest covers many."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
+    covered_until = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)

@@ -48,3 +48,33 @@ def resume_product_pushes() -> list[int]:
     for push_id in push_ids:
         push_products.delay(push_id)
     return push_ids
+
+
+@shared_task(name="sync.tasks.dispatch")
+def dispatch() -> int:
+    """Beat, every minute: release what the schedules make due and enqueue pushes per connection.
+    Running it twice, or from two beats at once, does no harm."""
+    from .dispatch import dispatch as dispatch_due
+
+    return dispatch_due(now=timezone.now())
+
+
+@shared_task(name="sync.tasks.push")
+def push(connection_id: int) -> int:
+    """Push one connection's due rows while holding one of its lanes; hand over when the time is up.
+    Safe to run twice: rows are claimed once, and a task without a free lane ends at once."""
+    from .dispatch import lanes
+    from .engine.run import connection_push
+
+    result = connection_push(connection_id=connection_id, lanes=lanes())
+    if result.more:
+        push.delay(connection_id)
+    return result.batches
+
+
+@shared_task(name="sync.tasks.send_failure_digests")
+def send_failure_digests() -> int:
+    """Beat: one email per store whose documents failed since its last digest."""
+    from .digest import failure_digests_send
+
+    return failure_digests_send(now=timezone.now())

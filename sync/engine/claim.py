@@ -1,0 +1,93 @@
+"""Who pushes what: a connection's lanes (leases) and the claim of due rows.
+
+A lane is a row per connection and lane number; a task holds one for a short, renewable time, so a
+connection never has more pushers than lanes (the in-flight limit), however many tasks the
+dispatcher or a "Sync now" enqueued. Rows are claimed with `SELECT … FOR UPDATE SKIP LOCKED` and a
+conditional update, so two pushers never take the same row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+
+from mapping.models import Connection
+from sync.models import PushLease, SyncActivity
+
+Status = SyncActivity.Status
+Kind = SyncActivity.Kind
+CLAIM_LIMIT = 100  # records per bulk-save.do call
+# A lane not renewed for this long belongs to a dead worker and may be taken.
+LEASE_TTL = timedelta(minutes=2)
+# Kinds the engine pushes (a product push has its own task).
+PUSHED_KINDS = [kind for kind in Kind.values if kind != Kind.PRODUCT_PUSH]
+
+
+def lanes_ensure(connection: Connection, lanes: int) -> None:
+    existing = set(PushLease.objects.filter(connection=connection).values_list("lane", flat=True))
+    missing = [PushLease(connection=connection, lane=n) for n in range(lanes) if n not in existing]
+    PushLease.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def lanes_free(connection: Connection, lanes: int, now: datetime) -> int:
+    held = PushLease.objects.filter(connection=connection, lane__lt=lanes, held_until__gte=now).count()
+    return max(lanes - held, 0)
+
+
+def lane_take(connection_id: int, lanes: int, now: datetime) -> str | None:
+    """Take a free lane of the connection: a holder token to renew and give back, or None."""
+    holder = uuid.uuid4().hex
+    free = Q(held_until__isnull=True) | Q(held_until__lt=now)
+    for lane in range(lanes):
+        taken = PushLease.objects.filter(free, connection_id=connection_id, lane=lane).update(
+            holder=holder, held_until=now + LEASE_TTL
+        )
+        if taken:
+            return holder
+    return None
+
+
+def lane_renew(holder: str, now: datetime) -> bool:
+    """Keep the lane for another while. False: it was lost (the task took too long) — stop."""
+    return bool(PushLease.objects.filter(holder=holder).update(held_until=now + LEASE_TTL))
+
+
+def lane_give_back(holder: str) -> None:
+    PushLease.objects.filter(holder=holder).update(holder="", held_until=None)
+
+
+def due(store_id: int, now: datetime) -> Q:
+    return Q(store_id=store_id, status=Status.PENDING, due_at__lte=now, kind__in=PUSHED_KINDS)
+
+
+def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) -> list[SyncActivity]:
+    """Claim up to `limit` due rows of one kind (the kind of the row due longest), oldest first.
+
+    The rows come back Running, with their attempt counted and `started_at` set on the first one.
+    """
+    kind = (
+        SyncActivity.objects.filter(due(store_id, now))
+        .order_by("due_at", "id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if kind is None:
+        return []
+    with transaction.atomic():
+        ids = list(
+            SyncActivity.objects.select_for_update(skip_locked=True)
+            .filter(due(store_id, now), kind=kind)
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        SyncActivity.objects.filter(pk__in=ids, status=Status.PENDING).update(
+            status=Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=Coalesce("started_at", now),
+            updated_at=now,
+        )
+    return list(SyncActivity.objects.filter(pk__in=ids, status=Status.RUNNING).order_by("id"))

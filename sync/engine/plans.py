@@ -1,0 +1,154 @@
+"""What each claimed row needs in Accurate: its planned documents, through the pure mappers.
+
+One loader per kind reads the source documents of a batch with their relations in a few queries;
+the mapper turns each into `Planned` documents. A row whose document cannot be mapped gets the
+mapper's message (a permanent failure); a row that needs another document in Accurate first (a
+refund its sale's invoice, a transfer in its transfer out) names that document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Prefetch, QuerySet
+
+from outlets.models import Adjustment, Deposit, Order, OrderLine, Refund, StockTake, Transfer
+from sync.mappers import (
+    Destination,
+    MappingProblem,
+    Planned,
+    invoice_number,
+    plan_adjustment,
+    plan_deposit,
+    plan_order,
+    plan_order_void,
+    plan_refund,
+    plan_stock_take,
+    plan_transfer_in,
+    plan_transfer_out,
+)
+from sync.models import SyncActivity
+
+Kind = SyncActivity.Kind
+Key = tuple[str, str]  # (module, number) of a document in Accurate
+
+
+@dataclass
+class Work:
+    """One claimed row and what it needs."""
+
+    activity: SyncActivity
+    plans: list[Planned] = field(default_factory=list)
+    problem: str = ""  # set: it cannot be mapped, and fails with this message
+    needs: Key | None = None  # set: that document must be in Accurate first
+
+
+def _orders(ids: Sequence[int]) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(pk__in=ids)
+        .select_related("outlet")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("product")), "payments")
+    )
+
+
+def _with_lines(model: type[Model], ids: Sequence[int], *related: str) -> QuerySet[Model]:
+    line_model = model._meta.get_field("lines").related_model
+    assert line_model is not None and not isinstance(line_model, str)
+    lines = Prefetch("lines", queryset=line_model._default_manager.select_related("product"))
+    return (
+        model._default_manager.filter(pk__in=ids).select_related("outlet", *related).prefetch_related(lines)
+    )
+
+
+Loader = Callable[[Sequence[int]], Mapping[int, Model]]
+
+LOADERS: dict[str, Loader] = {
+    Kind.ORDER: lambda ids: {o.pk: o for o in _orders(ids)},
+    Kind.ORDER_VOID: lambda ids: {o.pk: o for o in _orders(ids)},
+    Kind.REFUND: lambda ids: {r.pk: r for r in _with_lines(Refund, ids, "order__outlet")},
+    Kind.TRANSFER_OUT: lambda ids: {t.pk: t for t in _with_lines(Transfer, ids, "to_outlet")},
+    Kind.TRANSFER_IN: lambda ids: {t.pk: t for t in _with_lines(Transfer, ids, "to_outlet")},
+    Kind.ADJUSTMENT: lambda ids: {a.pk: a for a in _with_lines(Adjustment, ids)},
+    Kind.STOCK_TAKE: lambda ids: {s.pk: s for s in _with_lines(StockTake, ids)},
+    Kind.DEPOSIT: lambda ids: {d.pk: d for d in Deposit.objects.filter(pk__in=ids).select_related("outlet")},
+}
+
+
+def not_active(code: str) -> str:
+    return (
+        f"Outlet {code} is not active in Accurate. Map and activate it in Apps → Accurate → Outlet "
+        "mapping, then sync again."
+    )
+
+
+def _plan_one(work: Work, document: Model, destinations: Mapping[int, Destination]) -> None:
+    """Fill `work` for one row: its plans, or its problem, or what it waits for."""
+    kind = work.activity.kind
+    outlet = document.outlet  # type: ignore[attr-defined]
+    to = destinations.get(work.activity.outlet_id or 0)
+    if kind == Kind.TRANSFER_IN:
+        assert isinstance(document, Transfer)
+        source = destinations.get(document.outlet_id)
+        if source is None or to is None:
+            missing = document.outlet if source is None else document.to_outlet
+            work.problem = not_active(missing.code)
+            return
+        work.plans = plan_transfer_in(document, source, to)
+        work.needs = ("item-transfer", plan_transfer_out(document, source)[0].number)
+        return
+    if to is None:
+        work.problem = not_active(outlet.code)
+        return
+    if kind == Kind.REFUND:
+        assert isinstance(document, Refund)
+        work.plans = plan_refund(document, to)
+        work.needs = ("sales-invoice", invoice_number(document.order.outlet.code, document.order.number))
+        return
+    work.plans = PLANNERS[kind](document, to)
+
+
+# The kinds whose document needs nothing else: one mapper call with the outlet's destination.
+PLANNERS: dict[str, Callable[[Any, Destination], list[Planned]]] = {
+    Kind.ORDER: plan_order,
+    Kind.ORDER_VOID: plan_order_void,
+    Kind.TRANSFER_OUT: plan_transfer_out,
+    Kind.ADJUSTMENT: plan_adjustment,
+    Kind.STOCK_TAKE: plan_stock_take,
+    Kind.DEPOSIT: plan_deposit,
+}
+
+
+def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Destination]) -> list[Work]:
+    """The work of a batch of rows of one kind."""
+    if not activities:
+        return []
+    kind = activities[0].kind
+    source = SOURCE_ATTR[kind]
+    documents = LOADERS[kind]([getattr(a, f"{source}_id") for a in activities])
+    works = []
+    for activity in activities:
+        work = Work(activity)
+        document = documents.get(getattr(activity, f"{source}_id"))
+        try:
+            if document is None:
+                work.problem = "The POS document of this sync no longer exists."
+            else:
+                _plan_one(work, document, destinations)
+        except MappingProblem as problem:
+            work.problem = str(problem)
+        works.append(work)
+    return works
+
+
+SOURCE_ATTR = {
+    Kind.ORDER: "order",
+    Kind.ORDER_VOID: "order",
+    Kind.REFUND: "refund",
+    Kind.TRANSFER_OUT: "transfer",
+    Kind.TRANSFER_IN: "transfer",
+    Kind.ADJUSTMENT: "adjustment",
+    Kind.STOCK_TAKE: "stock_take",
+    Kind.DEPOSIT: "deposit",
+}

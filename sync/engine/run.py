@@ -1,0 +1,112 @@
+"""One push task's work for one connection: hold a lane, claim and push batches until none are due
+(or the time is up, when the task hands over to a fresh one at the back of the queue)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accurate import AccurateClient
+from mapping.models import Connection
+from mapping.services.credentials import accurate_client_for
+from sync.destinations import destinations_for
+from sync.engine.claim import activities_claim, lane_give_back, lane_renew, lane_take
+from sync.engine.outcomes import outcomes_record
+from sync.engine.plans import Key, Work, works_for
+from sync.engine.push import Bound, Pusher
+from sync.mappers import Destination
+from sync.models import AccurateBinding, SyncActivity
+
+logger = logging.getLogger(__name__)
+
+# A task pushes for this long at most, then the next task takes over: other connections' tasks
+# waiting in the queue get their turn between the two.
+RUN_BUDGET_S = 45.0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    batches: int = 0
+    more: bool = False  # rows may still be due: enqueue another task
+
+
+def bindings_for(store_id: int, database_id: int, works: Sequence[Work]) -> dict[Key, Bound]:
+    keys = {(p.module, p.number) for w in works for p in w.plans} | {w.needs for w in works if w.needs}
+    numbers = {number for _, number in keys}
+    rows = AccurateBinding.objects.filter(
+        store_id=store_id, database_id=database_id, number__in=numbers
+    ).values_list("module", "number", "accurate_id", "payload_hash")
+    return {(m, n): Bound(i, h) for m, n, i, h in rows if (m, n) in keys}
+
+
+def batch_push(
+    *,
+    connection: Connection,
+    client: AccurateClient,
+    destinations: dict[int, Destination],
+    activities: Sequence[SyncActivity],
+) -> Pusher:
+    """Map, push and record one claimed batch."""
+    assert connection.database_id is not None
+    started_at = timezone.now()
+    works = works_for(activities, destinations)
+    bindings = bindings_for(connection.store_id, connection.database_id, works)
+    pusher = Pusher(client, works, bindings)
+    tracks = pusher.run()
+    outcomes_record(
+        store_id=connection.store_id,
+        database_id=connection.database_id,
+        tracks=tracks,
+        changed=pusher.changed,
+        deleted=pusher.deleted,
+        bindings=pusher.bindings,
+        started_at=started_at,
+        now=timezone.now(),
+    )
+    return pusher
+
+
+def connection_ready(connection_id: int) -> Connection | None:
+    connection = Connection.objects.select_related("store").filter(pk=connection_id).first()
+    if connection is None or not connection.is_connected or connection.database_id is None:
+        return None  # disconnected or needs reconnecting: its rows wait, paused
+    return connection
+
+
+def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUDGET_S) -> RunResult:
+    """Push the connection's due rows while holding one of its lanes."""
+    connection = connection_ready(connection_id)
+    if connection is None:
+        return RunResult()
+    holder = lane_take(connection_id, lanes, timezone.now())
+    if holder is None:
+        return RunResult()  # every lane is busy: those tasks push what is due
+    batches = 0
+    try:
+        client = accurate_client_for(connection)
+        destinations = destinations_for(connection.store)
+        started = time.monotonic()
+        while time.monotonic() - started < budget_s:
+            if not lane_renew(holder, timezone.now()) or connection_ready(connection_id) is None:
+                return RunResult(batches)
+            activities = activities_claim(store_id=connection.store_id, now=timezone.now())
+            if not activities:
+                return RunResult(batches)
+            pusher = batch_push(
+                connection=connection, client=client, destinations=destinations, activities=activities
+            )
+            batches += 1
+            logger.info(
+                "pushed %s %s rows of store %s in %s calls",
+                len(activities),
+                activities[0].kind,
+                connection.store_id,
+                pusher.calls,
+            )
+        return RunResult(batches, more=True)
+    finally:
+        lane_give_back(holder)
