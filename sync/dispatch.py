@@ -26,7 +26,7 @@ def pushes_enqueue(connection: Connection, now: datetime) -> int:
         return 0
     if not SyncActivity.objects.filter(due(connection.store_id, now)).exists():
         return 0
-    lanes_ensure(connection, lanes())
+    lanes_ensure(connection.pk, lanes())
     count = lanes_free(connection, lanes(), now)
     from sync.tasks import push  # tasks import this module
 

@@ -27,9 +27,9 @@ LEASE_TTL = timedelta(minutes=2)
 PUSHED_KINDS = [kind for kind in Kind.values if kind != Kind.PRODUCT_PUSH]
 
 
-def lanes_ensure(connection: Connection, lanes: int) -> None:
-    existing = set(PushLease.objects.filter(connection=connection).values_list("lane", flat=True))
-    missing = [PushLease(connection=connection, lane=n) for n in range(lanes) if n not in existing]
+def lanes_ensure(connection_id: int, lanes: int) -> None:
+    existing = set(PushLease.objects.filter(connection_id=connection_id).values_list("lane", flat=True))
+    missing = [PushLease(connection_id=connection_id, lane=n) for n in range(lanes) if n not in existing]
     PushLease.objects.bulk_create(missing, ignore_conflicts=True)
 
 
@@ -40,6 +40,7 @@ def lanes_free(connection: Connection, lanes: int, now: datetime) -> int:
 
 def lane_take(connection_id: int, lanes: int, now: datetime) -> str | None:
     """Take a free lane of the connection: a holder token to renew and give back, or None."""
+    lanes_ensure(connection_id, lanes)
     holder = uuid.uuid4().hex
     free = Q(held_until__isnull=True) | Q(held_until__lt=now)
     for lane in range(lanes):
