@@ -1,0 +1,49 @@
+"""Mappers: pure functions from a POS document and where it goes (a Destination) to the Accurate
+documents it needs (Planned). No I/O: documents come with their relations prefetched."""
+
+from .adjustment import plan_adjustment
+from .deposit import plan_deposit
+from .numbers import (
+    NUMBER_MAX_LENGTH,
+    adjustment_number,
+    customer_number,
+    deposit_number,
+    invoice_number,
+    receipt_number,
+    return_number,
+    stock_take_number,
+    transfer_in_number,
+    transfer_out_number,
+)
+from .order import plan_order
+from .refund import plan_refund
+from .stock_take import plan_stock_take
+from .totals import invoice_total
+from .transfer import plan_transfer_in, plan_transfer_out
+from .types import Destination, MappingProblem, Planned
+from .void import plan_order_void
+
+__all__ = [
+    "NUMBER_MAX_LENGTH",
+    "Destination",
+    "MappingProblem",
+    "Planned",
+    "adjustment_number",
+    "customer_number",
+    "deposit_number",
+    "invoice_number",
+    "invoice_total",
+    "plan_adjustment",
+    "plan_deposit",
+    "plan_order",
+    "plan_order_void",
+    "plan_refund",
+    "plan_stock_take",
+    "plan_transfer_in",
+    "plan_transfer_out",
+    "receipt_number",
+    "return_number",
+    "stock_take_number",
+    "transfer_in_number",
+    "transfer_out_number",
+]

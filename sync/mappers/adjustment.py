@@ -1,0 +1,40 @@
+"""A stock adjustment: item adjustment lines in (+) or out (−) against the outlet's adjustment account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outlets.models import Adjustment, AdjustmentLine
+
+from . import problems
+from .dates import trans_date
+from .numbers import adjustment_number
+from .types import BULK_SAVE, ITEM_ADJUSTMENT, Destination, Planned
+
+ADJUSTMENT_STAGE = 1
+
+
+def plan_adjustment(adjustment: Adjustment, to: Destination) -> list[Planned]:
+    """`adjustment` comes with its lines (and their products) prefetched."""
+    warehouse = problems.required(to, "warehouse_name")
+    payload: dict[str, Any] = {
+        "number": adjustment_number(to.outlet_code, adjustment.number),
+        "transDate": trans_date(adjustment.adjusted_at, to.zone),
+        "adjustmentAccountNo": problems.required(to, "adjustment_account_no"),
+        "branchName": problems.required(to, "branch_name"),
+        "description": adjustment.reason,
+        "detailItem": [adjustment_line(line, warehouse) for line in adjustment.lines.all()],
+    }
+    return [Planned(ITEM_ADJUSTMENT, BULK_SAVE, payload["number"], payload, ADJUSTMENT_STAGE)]
+
+
+def adjustment_line(line: AdjustmentLine, warehouse: str) -> dict[str, Any]:
+    # Accurate takes a positive quantity and the direction in the line's type.
+    return {
+        "itemAdjustmentType": "ADJUSTMENT_IN" if line.quantity > 0 else "ADJUSTMENT_OUT",
+        "itemNo": problems.item_no(line.product),
+        "quantity": abs(line.quantity),
+        "unitCost": line.unit_cost,
+        "warehouseName": warehouse,
+        "detailNotes": line.note,
+    }
