@@ -95,3 +95,15 @@ def order_body() -> Callable[..., dict[str, Any]]:
 def fast_password_hashing(settings: Any) -> None:
     # The personas' passwords are hashed on every test; the real hasher is slow by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A test database of this run's own: two runs side by side never drop each other's."""
+    import os
+
+    from django.conf import settings
+
+    for alias in settings.DATABASES.values():
+        if "postgresql" in alias["ENGINE"]:
+            alias.setdefault("TEST", {})["NAME"] = f"test_{alias['NAME']}_{os.getpid()}"

@@ -55,9 +55,11 @@ def make_ready(tenant: Any, connection: Connection, *, items: bool = True) -> Co
     return connection
 
 
-def post(tenant: Any, path: str, body: dict[str, Any], outlet: str = "JKT01") -> dict[str, Any]:
+def post(
+    tenant: Any, path: str, body: dict[str, Any], outlet: str = "JKT01", expect: int = 201
+) -> dict[str, Any]:
     answer = tenant.api().post(f"/api/v1/outlets/{outlet}/{path}", body, format="json")
-    assert answer.status_code == 201, answer.content
+    assert answer.status_code == expect, answer.content
     return dict(answer.json())
 
 
