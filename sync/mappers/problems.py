@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from mapping.models import OutletMapping
 from mapping.products.checks import SKU_MAX_LENGTH
 from outlets.models import PaymentMethod, Product
 
 from .types import Destination, MappingProblem
 
 OUTLET_MAPPING_PAGE = "Apps → Accurate → Outlet mapping"
-SETTINGS_PAGE = "Apps → Accurate → Synchronization settings"
+SETTINGS_PAGE = "Apps → Accurate → Synchronization schedule"
 PRODUCTS_PAGE = "Apps → Accurate → Product mapping"
 
-# The merchant's name for each Destination field a document may need.
+# The merchant's name for each Destination field a document may need (as on the outlet mapping page).
 FIELD_LABELS: dict[str, str] = {
     "branch_name": "Accurate branch",
     "warehouse_name": "Accurate warehouse",
-    **OutletMapping.ACCOUNT_FIELDS,
+    "mdr_account_no": "iSellerPay MDR account",
+    "service_charge_account_no": "service charge account",
+    "rounding_account_no": "rounding difference account",
+    "adjustment_account_no": "stock adjustment account",
+    "deposit_account_no": "customer deposit account",
 }
 
 

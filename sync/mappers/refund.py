@@ -16,10 +16,8 @@ RETURN_STAGE = 1
 
 
 def plan_refund(refund: Refund, to: Destination) -> list[Planned]:
-    """`refund` comes with its order and its lines (and their products) prefetched.
-
-    A refund is taken at the order's outlet, so the invoice number uses this outlet's code.
-    """
+    """`refund` comes with its order (and the order's outlet) and its lines (and their products)
+    prefetched. The goods come back at the refund's outlet (`to`)."""
     warehouse = problems.required(to, "warehouse_name")
     order = refund.order
     payload: dict[str, Any] = {
@@ -27,7 +25,7 @@ def plan_refund(refund: Refund, to: Destination) -> list[Planned]:
         "transDate": trans_date(refund.refunded_at, to.zone),
         # The invoice's own customer: the one the order was invoiced to.
         "customerNo": customer_no(order, to),
-        "invoiceNumber": invoice_number(to.outlet_code, order.number),
+        "invoiceNumber": invoice_number(order.outlet.code, order.number),
         "returnType": "INVOICE",
         "branchName": problems.required(to, "branch_name"),
         "description": problems.describe(f"iSeller {to.outlet_code} refund {refund.number}", refund.reason),

@@ -111,8 +111,9 @@ def make_order(
             amount=amount,
             note=note[0] if note else "",
         )
-    for position, (method, amount) in enumerate(payments or [("cash", str(total))], 1):
-        Payment.objects.create(order=order, position=position, method=method, amount=D(amount))
+    paid = [("cash", str(total))] if payments is None else payments
+    for position, (method, paid_amount) in enumerate(paid, 1):
+        Payment.objects.create(order=order, position=position, method=method, amount=D(paid_amount))
     return read_order(order.pk)
 
 
@@ -136,7 +137,7 @@ def make_refund(order: Order, lines: Sequence[tuple[Product, str, str]], **field
             unit_price=D(price),
             amount=to_cents(D(qty) * D(price)),
         )
-    return Refund.objects.select_related("order").prefetch_related("lines__product").get(pk=refund.pk)
+    return Refund.objects.select_related("order__outlet").prefetch_related("lines__product").get(pk=refund.pk)
 
 
 def make_transfer(
