@@ -31,7 +31,7 @@ GIVE_UP_AFTER = timedelta(days=1)
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … up to 30 min, plus up to a quarter more at random (jitter)."""
-    delay = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    delay: timedelta = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
     return delay + delay * random.uniform(0, 0.25)
 
 

@@ -28,6 +28,7 @@ from sync.mappers import (
     plan_stock_take,
     plan_transfer_in,
     plan_transfer_out,
+    transfer_out_number,
 )
 from sync.models import SyncActivity
 
@@ -96,7 +97,7 @@ def _plan_one(work: Work, document: Model, destinations: Mapping[int, Destinatio
             work.problem = not_active(missing.code)
             return
         work.plans = plan_transfer_in(document, source, to)
-        work.needs = ("item-transfer", plan_transfer_out(document, source)[0].number)
+        work.needs = ("item-transfer", transfer_out_number(document.outlet.code, document.number))
         return
     if to is None:
         work.problem = not_active(outlet.code)
@@ -142,7 +143,7 @@ def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Des
     return works
 
 
-SOURCE_ATTR = {
+SOURCE_ATTR: dict[str, str] = {
     Kind.ORDER: "order",
     Kind.ORDER_VOID: "order",
     Kind.REFUND: "refund",

@@ -217,7 +217,8 @@ def test_a_row_retried_for_more_than_a_day_fails_with_the_last_reason(
     activity = SyncActivity.objects.get()
     assert activity.status == "failed"
     assert activity.status_reason == (
-        "Tried for more than a day without success. Last: Accurate could not be reached; the sync will try again."
+        "Tried for more than a day without success. "
+        "Last: Accurate could not be reached; the sync will try again."
     )
 
 
