@@ -83,3 +83,74 @@ class OutletMappingForm(forms.Form):
             **{field: data[field] for field in OutletMapping.ACCOUNT_FIELDS},
             "payments": {method: data[f"payment_{method}"] for method in self.methods},
         }
+
+
+def kept_choices(rows: Sequence[Row], key: str, label: Any, current: str) -> list[tuple[str, str]]:
+    """Choices from a kept Accurate list; the saved value stays choosable when Accurate lost it."""
+    choices = [NONE_CHOSEN, *((str(row[key]), label(row)) for row in rows)]
+    if current and current not in {value for value, _ in choices}:
+        choices.append((current, f"{current} (not in the list from Accurate)"))
+    return choices
+
+
+HOUR_WIDGET = forms.NumberInput(attrs={"min": 0, "max": 23, "step": 1})
+
+
+class SyncSettingsForm(forms.Form):
+    """Panel 4. The walk-in customer and transit warehouse are picked from Accurate's lists when they
+    were kept; typed otherwise. Ranges are checked by `sync_settings_update`, which says why."""
+
+    transfers_auto = forms.BooleanField(label="Send transfers automatically every day", required=False)
+    transfers_hour = forms.IntegerField(
+        label="Transfers hour",
+        widget=HOUR_WIDGET,
+        error_messages={"required": "Choose the transfers hour.", "invalid": "Enter a whole hour, 0 to 23."},
+    )
+    sales_on_shift_close = forms.BooleanField(label="Send sales when the shift closes", required=False)
+    sales_hour = forms.IntegerField(
+        label="Sales hour",
+        widget=HOUR_WIDGET,
+        error_messages={"required": "Choose the sales hour.", "invalid": "Enter a whole hour, 0 to 23."},
+    )
+    sync_customers = forms.BooleanField(label="Send the order's own customer", required=False)
+    tax_rate = forms.DecimalField(
+        label="Tax rate (%)",
+        error_messages={
+            "required": "Enter the tax rate.",
+            "invalid": "Enter the tax rate as a number, like 11 or 11.5.",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        customers: Sequence[Row] | None,
+        warehouses: Sequence[Row] | None,
+        current: Mapping[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        customer = current.get("walk_in_customer_no", "")
+        transit = current.get("transit_warehouse_name", "")
+        self.fields["walk_in_customer_no"] = (
+            forms.ChoiceField(
+                choices=kept_choices(customers, "no", lambda row: f"{row['no']} · {row['name']}", customer),
+                required=False,
+            )
+            if customers is not None
+            else forms.CharField(max_length=50, required=False)
+        )
+        self.fields["walk_in_customer_no"].label = "Walk-in customer"
+        self.fields["transit_warehouse_name"] = (
+            forms.ChoiceField(
+                choices=kept_choices(usable(warehouses), "name", lambda row: str(row["name"]), transit),
+                required=False,
+            )
+            if warehouses is not None
+            else forms.CharField(max_length=200, required=False)
+        )
+        self.fields["transit_warehouse_name"].label = "Transit warehouse"
+
+    def settings_data(self) -> dict[str, Any]:
+        """The cleaned values in the shape `sync_settings_update` takes."""
+        return dict(self.cleaned_data)

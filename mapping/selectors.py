@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 
-from mapping.models import AccurateList, AddOn, Connection, OutletMapping
+from mapping.models import AccurateList, AddOn, Connection, OutletMapping, SyncSettings
 from outlets.models import Outlet, Store
 
 
@@ -60,3 +60,15 @@ def mapping_for_outlet(store: Store, outlet_id: int) -> OutletMapping:
         raise Http404("No such outlet.")
     mapping = OutletMapping.objects.filter(outlet=outlet).prefetch_related("payment_accounts").first()
     return mapping if mapping is not None else OutletMapping(outlet=outlet)
+
+
+def accurate_list_kept(connection: Connection, kind: str) -> list[dict[str, Any]] | None:
+    """The kept rows of one list, or None when it was never fetched. Calls nobody."""
+    kept = AccurateList.objects.filter(connection=connection, kind=kind).first()
+    return None if kept is None else list(kept.rows)
+
+
+def sync_settings_for(store: Store) -> SyncSettings:
+    """The store's sync settings; unsaved defaults (pk None) when the merchant never saved any."""
+    found = SyncSettings.objects.filter(store=store).first()
+    return found if found is not None else SyncSettings(store=store)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accurate/database/", addon.database, name="database"),
     path("accurate/disconnect/", addon.disconnect_view, name="disconnect"),
     path("accurate/refresh/", addon.refresh, name="refresh"),
+    path("accurate/schedule/", addon.schedule_save, name="schedule"),
     path("accurate/outlets/<int:outlet_id>/", outlets.outlet_mapping, name="outlet"),
     path(
         "accurate/outlets/<int:outlet_id>/deactivate/",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
-from outlets.models import Store
+from outlets.models import Outlet, Store
 
 from .models import SyncActivity
 
@@ -44,3 +45,45 @@ def activity_counts_by_outlet(store: Store) -> dict[int, StatusCounts]:
         .order_by()
     )
     return {row["outlet_id"]: StatusCounts(row["pending"], row["failed"], row["success"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class OutletQueue:
+    """What an outlet has not sent yet: held by the schedule (sales, transfers), and on its way
+    (Pending and due, waiting out a retry, or Running)."""
+
+    held_sales: int = 0
+    held_transfers: int = 0
+    pending: int = 0
+
+
+SALES_KINDS = (SyncActivity.Kind.ORDER, SyncActivity.Kind.ORDER_VOID, SyncActivity.Kind.REFUND)
+TRANSFER_KINDS = (SyncActivity.Kind.TRANSFER_OUT, SyncActivity.Kind.TRANSFER_IN)
+
+
+def outbox_queue_by_outlet(store: Store) -> dict[int | None, OutletQueue]:
+    """Per outlet id of the store (None: store-level rows), its held and pending rows. Outlets with
+    nothing waiting are absent."""
+    held = Q(status=Status.PENDING, due_at__isnull=True)
+    rows = (
+        SyncActivity.objects.filter(store=store, status__in=[Status.PENDING, Status.RUNNING])
+        .values("outlet_id")
+        .annotate(
+            held_sales=Count("id", filter=held & Q(kind__in=SALES_KINDS)),
+            held_transfers=Count("id", filter=held & Q(kind__in=TRANSFER_KINDS)),
+            pending=Count("id", filter=~held),
+        )
+        .order_by()
+    )
+    return {
+        row["outlet_id"]: OutletQueue(row["held_sales"], row["held_transfers"], row["pending"])
+        for row in rows
+    }
+
+
+def outlet_of_store(store: Store, outlet_id: int) -> Outlet:
+    """The store's outlet; Http404 for another store's, or none."""
+    outlet = Outlet.objects.filter(store=store, pk=outlet_id).select_related("store").first()
+    if outlet is None:
+        raise Http404("No such outlet.")
+    return outlet

@@ -3,7 +3,7 @@ never the other way round)."""
 
 from django.urls import path
 
-from sync import views
+from sync import views, views_schedule
 
 app_name = "sync"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("", views.push_page, name="push"),
     path("start/", views.push_start, name="push_start"),
     path("<int:push_id>/progress/", views.push_progress, name="push_progress"),
+    path("sync-now/", views_schedule.sync_now_page, name="sync_now"),
+    path("sync-now/<slug:what>/", views_schedule.sync_now_run, name="sync_now_all"),
+    path("sync-now/<slug:what>/<int:outlet_id>/", views_schedule.sync_now_run, name="sync_now_outlet"),
 ]

@@ -1,6 +1,7 @@
-"""The Apps page and the add-on page: activating the add-on, connecting to Accurate, refreshing lists.
+"""The Apps page and the add-on page: activating the add-on, connecting to Accurate, refreshing lists,
+saving the synchronization schedule.
 
-Anyone of the store can look; only the owner changes the connection (403 otherwise).
+Anyone of the store can look; only the owner changes the connection or the schedule (403 otherwise).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 import accurate
 from mapping import selectors
+from mapping.forms import SyncSettingsForm
 from mapping.models import Connection, OutletMapping
 from mapping.services.connection import (
     addon_activate,
@@ -30,7 +32,8 @@ from mapping.services.connection import (
 from mapping.services.errors import ConnectError
 from mapping.services.lists import accurate_lists_refresh
 from mapping.services.outlets import activation_fee, mapping_problems, store_monthly_fee
-from mapping.views import products
+from mapping.services.sync_settings import SyncSettingsInvalid, sync_settings_update
+from mapping.views import products, schedule
 from mapping.views.common import Lists, connected, lists_or_empty
 from outlets.models import Membership, Outlet
 from outlets.views import page, require_owner, store_member_required
@@ -88,6 +91,13 @@ def databases_or_error(request: HttpRequest, connection: Connection) -> list[acc
 @require_GET
 @store_member_required
 def addon(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return addon_page(request, membership)
+
+
+def addon_page(
+    request: HttpRequest, membership: Membership, *, schedule_form: SyncSettingsForm | None = None
+) -> HttpResponse:
+    """The add-on page; `schedule_form` is a refused schedule form to show with its errors."""
     store = membership.store
     if selectors.addon_for_store(store) is None:
         messages.error(request, "Activate the Accurate add-on first.")
@@ -101,6 +111,7 @@ def addon(request: HttpRequest, membership: Membership) -> HttpResponse:
         "missing_scopes": [],
         "rows": [],
         **products.panel_context(store),
+        **schedule.panel_context(store, connected(store), schedule_form),
     }
     if connection is not None and connection.status == Connection.Status.CHOOSING_DATABASE:
         context["databases"] = databases_or_error(request, connection)
@@ -195,3 +206,22 @@ def refresh(request: HttpRequest, membership: Membership) -> HttpResponse:
     except accurate.AccurateError as error:
         messages.error(request, str(error))
     return redirect("mapping:addon")
+
+
+@require_POST
+@store_member_required
+def schedule_save(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Panel 4's Save. A refused value shows on the add-on page, next to its field."""
+    require_owner(membership)
+    store = membership.store
+    form = schedule.schedule_form(store, connected(store), request.POST)
+    if not form.is_valid():
+        return addon_page(request, membership, schedule_form=form)
+    try:
+        sync_settings_update(store=store, data=form.settings_data())
+    except SyncSettingsInvalid as refused:
+        for field, problem in refused.problems.items():
+            form.add_error(field, problem)
+        return addon_page(request, membership, schedule_form=form)
+    messages.success(request, "The synchronization schedule is saved.")
+    return redirect(reverse("mapping:addon") + "#schedule")

@@ -1,0 +1,108 @@
+"""When held outbox rows become due: the store's synchronization schedule, and "Sync now".
+
+Sales and transfers are recorded Pending with no `due_at` (held). The beat calls
+`activities_release_due` every minute; "Sync now" calls `activities_release`. Both only set `due_at`,
+with conditional set-based updates (still Pending, still held), so two beats, a beat and a button, or
+a worker claiming rows at the same moment never disturb each other. The engine then claims due rows.
+
+The daily rules are stateless: a row is due once it was created before the latest occurrence of the
+set hour, so a missed beat is caught up by the next one and a second run finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mapping.models import SyncSettings
+from mapping.selectors import sync_settings_for
+from outlets.models import Order, Outlet, Store
+
+from .models import SyncActivity
+from .selectors import SALES_KINDS, TRANSFER_KINDS
+
+Kind = SyncActivity.Kind
+Status = SyncActivity.Status
+
+
+def latest_hour(*, hour: int, zone: ZoneInfo, now: datetime) -> datetime:
+    """The most recent moment the local clock of `zone` showed `hour`:00, at or before `now`."""
+    local = now.astimezone(zone)
+    today = datetime.combine(local.date(), time(hour), tzinfo=zone)
+    if local >= today:
+        return today
+    return datetime.combine(local.date() - timedelta(days=1), time(hour), tzinfo=zone)
+
+
+def held(store: Store) -> QuerySet[SyncActivity]:
+    """The store's Pending rows waiting for their schedule. Every release filters on this, in the
+    UPDATE itself, so a row claimed or released meanwhile is left alone."""
+    return SyncActivity.objects.filter(store=store, status=Status.PENDING, due_at__isnull=True)
+
+
+def release(rows: QuerySet[SyncActivity], now: datetime) -> int:
+    return rows.update(due_at=now, updated_at=now)
+
+
+def sales_release_due(*, store: Store, settings: SyncSettings, now: datetime) -> int:
+    if not settings.sales_on_shift_close:
+        cutoff = latest_hour(hour=settings.sales_hour, zone=ZoneInfo(store.time_zone), now=now)
+        return release(held(store).filter(kind__in=SALES_KINDS, created_at__lt=cutoff), now)
+    # A void or a refund goes at once. If its sale is still held (shift open), the engine marks it
+    # "waiting for the invoice" and tries again until the sale is in Accurate.
+    released = release(held(store).filter(kind__in=(Kind.ORDER_VOID, Kind.REFUND)), now)
+    # Correlated on the row's own order, so the UPDATE touches one table and keeps its conditions.
+    shift_done = Order.objects.filter(pk=OuterRef("order_id")).filter(
+        Q(shift__isnull=True) | Q(shift__closed_at__isnull=False)
+    )
+    released += release(held(store).filter(Exists(shift_done), kind=Kind.ORDER), now)
+    return released
+
+
+def transfers_release_due(*, store: Store, settings: SyncSettings, now: datetime) -> int:
+    if not settings.transfers_auto:
+        return 0  # Only "Sync now" sends them.
+    cutoff = latest_hour(hour=settings.transfers_hour, zone=ZoneInfo(store.time_zone), now=now)
+    return release(held(store).filter(kind__in=TRANSFER_KINDS, created_at__lt=cutoff), now)
+
+
+def activities_release_due(*, store: Store, now: datetime) -> int:
+    """Make due the store's held rows that its schedule releases at `now`; returns how many.
+
+    Sales (order, order_void, refund): when "on shift close", an order once its shift is closed (or it
+    has no shift), voids and refunds at once; otherwise daily at the sales hour. Transfers: daily at
+    the transfers hour when automatic, never otherwise. Hours are in the store's time zone.
+    """
+    settings = sync_settings_for(store)
+    return sales_release_due(store=store, settings=settings, now=now) + transfers_release_due(
+        store=store, settings=settings, now=now
+    )
+
+
+def activities_release(
+    *, store: Store, kinds: Iterable[str], outlet: Outlet | None = None, now: datetime
+) -> int:
+    """ "Sync now": make due at `now` the store's Pending rows of `kinds` (of one outlet if given),
+    whether held by the schedule or waiting out a retry backoff; returns how many.
+
+    The pushes are enqueued once the transaction commits, so a worker sees the released rows.
+    """
+    if outlet is not None and outlet.store_id != store.pk:
+        raise ValueError("The outlet belongs to another store.")
+    rows = SyncActivity.objects.filter(store=store, status=Status.PENDING, kind__in=list(kinds)).filter(
+        Q(due_at__isnull=True) | Q(due_at__gt=now)
+    )
+    if outlet is not None:
+        rows = rows.filter(outlet=outlet)
+    released = release(rows, now)
+    # Imported here: the dispatcher loads the engine, and calls this module itself. Enqueued even
+    # when nothing was held: rows already due are pushed now too.
+    from sync.dispatch import pushes_enqueue_for_store
+
+    store_id = store.pk
+    transaction.on_commit(lambda: pushes_enqueue_for_store(store_id))
+    return released
