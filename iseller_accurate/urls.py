@@ -7,7 +7,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("outlets.api.urls")),
-    path("apps/accurate/products/push/", include("sync.urls")),
+    path("apps/accurate/", include("sync.urls")),
     path("apps/", include("mapping.urls")),
     path("", include("outlets.urls")),
 ]

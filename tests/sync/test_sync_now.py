@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
-PAGE = "/apps/accurate/products/push/sync-now/"
+PAGE = "/apps/accurate/sync-now/"
 
 
 @pytest.fixture
