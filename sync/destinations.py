@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mapping.models import OutletMapping, SyncSettings
+from mapping.models import AccurateList, Connection, OutletMapping, SyncSettings
+from mapping.selectors import accurate_list_kept, sync_settings_for
+from mapping.services.sync_settings import transit_warehouse_default, walk_in_customer_default
 from outlets.models import Store
 
 from .mappers.types import Destination
@@ -14,13 +16,31 @@ def destinations_for(store: Store) -> dict[int, Destination]:
     An outlet missing here is not integrated (never mapped, or deactivated): its documents wait.
     Without a SyncSettings row the store has the defaults (an unsaved row carries them).
     """
-    settings = SyncSettings.objects.filter(store=store).first() or SyncSettings(store=store)
+    settings = with_suggestions(store, sync_settings_for(store))
     mappings = (
         OutletMapping.objects.filter(outlet__store=store, active=True)
         .select_related("outlet__store")
         .prefetch_related("payment_accounts")
     )
     return {mapping.outlet_id: _destination(mapping, settings) for mapping in mappings}
+
+
+def with_suggestions(store: Store, settings: SyncSettings) -> SyncSettings:
+    """The settings, with the page's suggestions where the owner left a choice empty (never saved
+    the schedule panel): Accurate's general customer and its transit warehouse, from the kept lists.
+    Without them the documents that need one fail with the fix."""
+    if settings.walk_in_customer_no and settings.transit_warehouse_name:
+        return settings
+    connection = Connection.objects.filter(store=store).first()
+    if connection is None:
+        return settings
+    if not settings.walk_in_customer_no:
+        customers = accurate_list_kept(connection, AccurateList.Kind.CUSTOMER) or []
+        settings.walk_in_customer_no = walk_in_customer_default(customers)
+    if not settings.transit_warehouse_name:
+        warehouses = accurate_list_kept(connection, AccurateList.Kind.WAREHOUSE) or []
+        settings.transit_warehouse_name = transit_warehouse_default(warehouses)
+    return settings
 
 
 def _destination(mapping: OutletMapping, settings: SyncSettings) -> Destination:

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from mapping.models import Connection
@@ -61,8 +61,29 @@ def lane_give_back(holder: str) -> None:
     PushLease.objects.filter(holder=holder).update(holder="", held_until=None)
 
 
+def _landed(kind: str, source: str) -> Exists:
+    """The row's source document already landed as `kind` (its sale's invoice, its transfer out)."""
+    return Exists(SyncActivity.objects.filter(kind=kind, status=Status.SUCCESS, **{source: OuterRef(source)}))
+
+
+def ready() -> Q:
+    """Rows whose documents need another one in Accurate first are claimed once it is there: a
+    refund after its sale, a void after the sale it takes out, a transfer in after its transfer out.
+    Until then they stay Pending without spending attempts."""
+    independent = [k for k in PUSHED_KINDS if k not in (Kind.REFUND, Kind.ORDER_VOID, Kind.TRANSFER_IN)]
+    refund_sale = SyncActivity.objects.filter(
+        kind=Kind.ORDER, status=Status.SUCCESS, order_id=OuterRef("refund__order_id")
+    )
+    return (
+        Q(kind__in=independent)
+        | Q(Exists(refund_sale), kind=Kind.REFUND)
+        | Q(_landed(Kind.ORDER, "order"), kind=Kind.ORDER_VOID)
+        | Q(_landed(Kind.TRANSFER_OUT, "transfer"), kind=Kind.TRANSFER_IN)
+    )
+
+
 def due(store_id: int, now: datetime) -> Q:
-    return Q(store_id=store_id, status=Status.PENDING, due_at__lte=now, kind__in=PUSHED_KINDS)
+    return Q(store_id=store_id, status=Status.PENDING, due_at__lte=now) & ready()
 
 
 def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) -> list[SyncActivity]:
@@ -80,7 +101,7 @@ def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) 
         return []
     with transaction.atomic():
         ids = list(
-            SyncActivity.objects.select_for_update(skip_locked=True)
+            SyncActivity.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(due(store_id, now), kind=kind)
             .order_by("due_at", "id")
             .values_list("id", flat=True)[:limit]

@@ -94,3 +94,36 @@ def test_a_store_without_active_outlets_has_no_destinations(tenant, outsider):
     mapped(tenant.outlet, active=False)
 
     assert destinations_for(tenant.store) == {}
+
+
+@pytest.mark.django_db
+def test_choices_the_owner_never_saved_fall_back_to_the_pages_suggestions(tenant, outsider):
+    from django.utils import timezone
+
+    from mapping.models import AccurateList, Connection
+
+    mapped(tenant.outlet)
+    connection = Connection.objects.create(store=tenant.store, status="connected")
+    now = timezone.now()
+    AccurateList.objects.create(
+        connection=connection,
+        kind="customer",
+        rows=[
+            {"id": 1, "customerNo": "C-1", "no": "C-1", "name": "Budi"},
+            {"id": 2, "customerNo": "C-UMUM", "no": "C-UMUM", "name": "Pelanggan Umum"},
+        ],
+        fetched_at=now,
+    )
+    AccurateList.objects.create(
+        connection=connection,
+        kind="warehouse",
+        rows=[{"id": 1, "name": "Gudang Utama"}, {"id": 2, "name": "Gudang Transit"}],
+        fetched_at=now,
+    )
+
+    [destination] = destinations_for(tenant.store).values()
+
+    assert (destination.walk_in_customer_no, destination.transit_warehouse_name) == (
+        "C-UMUM",
+        "Gudang Transit",
+    )
