@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # set_language: the top bar's language picker posts here; it stores the choice in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("outlets.api.urls")),
     path("apps/accurate/", include("sync.urls")),
