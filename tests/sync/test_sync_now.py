@@ -179,7 +179,7 @@ def test_the_page_shows_held_and_pending_per_outlet_and_for_all(tenant, outsider
         "all": (1, 1, 2),
     }
     body = response.content.decode()
-    assert "only\n    when you press “Sync transfers now”" in body
+    assert "transfers only when you press “Sync transfers now”" in body
     assert f'action="{PAGE}sales/{tenant.outlet.pk}/"' in body
     assert f'action="{PAGE}transfers/"' in body
 
