@@ -6,19 +6,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mapping.models import OutletMapping
 from mapping.services.outlets import CASH_BANK, payment_label, usable
 
 Row = Mapping[str, Any]
-NONE_CHOSEN = ("", "— choose —")
+NONE_CHOSEN = ("", _("— choose —"))
 
 
-def account_choices(accounts: Sequence[Row]) -> list[tuple[str, str]]:
+def account_choices(accounts: Sequence[Row]) -> list[tuple[str, Any]]:
     return [NONE_CHOSEN, *((str(row["no"]), f"{row['no']} · {row['name']}") for row in accounts)]
 
 
-def name_choices(rows: Sequence[Row]) -> list[tuple[str, str]]:
+def name_choices(rows: Sequence[Row]) -> list[tuple[str, Any]]:
     return [NONE_CHOSEN, *((str(row["name"]), str(row["name"])) for row in rows)]
 
 
@@ -40,16 +42,16 @@ class OutletMappingForm(forms.Form):
         all_accounts = account_choices(accounts)
         cash_bank = account_choices([row for row in accounts if row.get("accountType") == CASH_BANK])
         self.fields["branch_name"] = forms.ChoiceField(
-            label="Branch", choices=name_choices(usable(branches)), required=False
+            label=_("Branch"), choices=name_choices(usable(branches)), required=False
         )
         self.fields["new_branch"] = forms.CharField(
-            label="…or create a new branch in Accurate", max_length=100, required=False
+            label=_("…or create a new branch in Accurate"), max_length=100, required=False
         )
         self.fields["warehouse_name"] = forms.ChoiceField(
-            label="Warehouse", choices=name_choices(usable(warehouses)), required=False
+            label=_("Warehouse"), choices=name_choices(usable(warehouses)), required=False
         )
         self.fields["new_warehouse"] = forms.CharField(
-            label="…or create a new warehouse in Accurate", max_length=100, required=False
+            label=_("…or create a new warehouse in Accurate"), max_length=100, required=False
         )
         for field, label in OutletMapping.ACCOUNT_FIELDS.items():
             self.fields[field] = forms.ChoiceField(label=label, choices=all_accounts, required=False)
@@ -85,11 +87,11 @@ class OutletMappingForm(forms.Form):
         }
 
 
-def kept_choices(rows: Sequence[Row], key: str, label: Any, current: str) -> list[tuple[str, str]]:
+def kept_choices(rows: Sequence[Row], key: str, label: Any, current: str) -> list[tuple[str, Any]]:
     """Choices from a kept Accurate list; the saved value stays choosable when Accurate lost it."""
     choices = [NONE_CHOSEN, *((str(row[key]), label(row)) for row in rows)]
     if current and current not in {value for value, _ in choices}:
-        choices.append((current, f"{current} (not in the list from Accurate)"))
+        choices.append((current, gettext("%(value)s (not in the list from Accurate)") % {"value": current}))
     return choices
 
 
@@ -100,24 +102,30 @@ class SyncSettingsForm(forms.Form):
     """Panel 4. The walk-in customer and transit warehouse are picked from Accurate's lists when they
     were kept; typed otherwise. Ranges are checked by `sync_settings_update`, which says why."""
 
-    transfers_auto = forms.BooleanField(label="Send transfers automatically every day", required=False)
+    transfers_auto = forms.BooleanField(label=_("Send transfers automatically every day"), required=False)
     transfers_hour = forms.IntegerField(
-        label="Transfers hour",
+        label=_("Transfers hour"),
         widget=HOUR_WIDGET,
-        error_messages={"required": "Choose the transfers hour.", "invalid": "Enter a whole hour, 0 to 23."},
-    )
-    sales_on_shift_close = forms.BooleanField(label="Send sales when the shift closes", required=False)
-    sales_hour = forms.IntegerField(
-        label="Sales hour",
-        widget=HOUR_WIDGET,
-        error_messages={"required": "Choose the sales hour.", "invalid": "Enter a whole hour, 0 to 23."},
-    )
-    sync_customers = forms.BooleanField(label="Send the order's own customer", required=False)
-    tax_rate = forms.DecimalField(
-        label="Tax rate (%)",
         error_messages={
-            "required": "Enter the tax rate.",
-            "invalid": "Enter the tax rate as a number, like 11 or 11.5.",
+            "required": _("Choose the transfers hour."),
+            "invalid": _("Enter a whole hour, 0 to 23."),
+        },
+    )
+    sales_on_shift_close = forms.BooleanField(label=_("Send sales when the shift closes"), required=False)
+    sales_hour = forms.IntegerField(
+        label=_("Sales hour"),
+        widget=HOUR_WIDGET,
+        error_messages={
+            "required": _("Choose the sales hour."),
+            "invalid": _("Enter a whole hour, 0 to 23."),
+        },
+    )
+    sync_customers = forms.BooleanField(label=_("Send the order's own customer"), required=False)
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"),
+        error_messages={
+            "required": _("Enter the tax rate."),
+            "invalid": _("Enter the tax rate as a number, like 11 or 11.5."),
         },
     )
 
@@ -140,7 +148,7 @@ class SyncSettingsForm(forms.Form):
             if customers is not None
             else forms.CharField(max_length=50, required=False)
         )
-        self.fields["walk_in_customer_no"].label = "Walk-in customer"
+        self.fields["walk_in_customer_no"].label = _("Walk-in customer")
         self.fields["transit_warehouse_name"] = (
             forms.ChoiceField(
                 choices=kept_choices(usable(warehouses), "name", lambda row: str(row["name"]), transit),
@@ -149,7 +157,7 @@ class SyncSettingsForm(forms.Form):
             if warehouses is not None
             else forms.CharField(max_length=200, required=False)
         )
-        self.fields["transit_warehouse_name"].label = "Transit warehouse"
+        self.fields["transit_warehouse_name"].label = _("Transit warehouse")
 
     def settings_data(self) -> dict[str, Any]:
         """The cleaned values in the shape `sync_settings_update` takes."""

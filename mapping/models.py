@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from outlets.models import Outlet, PaymentMethod, Product, Store
 
@@ -103,13 +104,13 @@ class OutletMapping(models.Model):
 
     # The account fields every active outlet needs, with the merchant's name for each.
     ACCOUNT_FIELDS = {
-        "mdr_account_no": "iSellerPay MDR account",
-        "sales_discount_account_no": "Sales discount account",
-        "tax_account_no": "Tax account",
-        "service_charge_account_no": "Service charge account",
-        "rounding_account_no": "Rounding difference account",
-        "adjustment_account_no": "Stock adjustment account",
-        "deposit_account_no": "Customer deposit account",
+        "mdr_account_no": _("iSellerPay MDR account"),
+        "sales_discount_account_no": _("Sales discount account"),
+        "tax_account_no": _("Tax account"),
+        "service_charge_account_no": _("Service charge account"),
+        "rounding_account_no": _("Rounding difference account"),
+        "adjustment_account_no": _("Stock adjustment account"),
+        "deposit_account_no": _("Customer deposit account"),
     }
 
 

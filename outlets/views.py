@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,7 +44,7 @@ def store_member_required(view: StorePage[P]) -> Page[P]:
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         membership = selectors.membership_for_user(request.user)
         if membership is None:
-            raise PermissionDenied("This account does not belong to a store.")
+            raise PermissionDenied(_("This account does not belong to a store."))
         with timezone.override(ZoneInfo(membership.store.time_zone)):
             return view(request, membership, *args, **kwargs)
 
@@ -52,7 +53,7 @@ def store_member_required(view: StorePage[P]) -> Page[P]:
 
 def require_owner(membership: Membership) -> None:
     if not membership.is_owner:
-        raise PermissionDenied("Only the store owner can do this.")
+        raise PermissionDenied(_("Only the store owner can do this."))
 
 
 def page(
@@ -138,5 +139,7 @@ def api_key_revoke_view(request: HttpRequest, membership: Membership, key_id: in
     # Through the store's selector: another store's key id is a 404, as if it did not exist.
     key = get_object_or_404(selectors.api_keys_for_store(membership.store), pk=key_id)
     api_key_revoke(key=key)
-    messages.success(request, f"The key “{key.name}” ({key.prefix}…) is revoked.")
+    messages.success(
+        request, _("The key “%(name)s” (%(prefix)s…) is revoked.") % {"name": key.name, "prefix": key.prefix}
+    )
     return redirect("outlets:api_keys")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mapping.models import Connection
 from outlets.models import Adjustment, Deposit, Order, Outlet, Refund, StockTake, Store, Transfer
@@ -17,8 +18,8 @@ class ProductPush(models.Model):
     list in batches. The totals add up as batches finish; the page polls them."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="product_pushes")
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="product_pushes")
@@ -46,10 +47,10 @@ class ProductPushBatch(models.Model):
     """Up to 100 products of a push: one bulk-save call, one row in the activity log."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCESS = "success", "Success"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        FAILED = "failed", _("Failed")
 
     push = models.ForeignKey(ProductPush, on_delete=models.CASCADE, related_name="batches")
     position = models.PositiveIntegerField(help_text="1 for the first batch.")
@@ -82,22 +83,22 @@ class SyncActivity(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ORDER = "order", "Sale"
-        ORDER_VOID = "order_void", "Sale voided"
-        REFUND = "refund", "Refund"
-        TRANSFER_OUT = "transfer_out", "Transfer sent"
-        TRANSFER_IN = "transfer_in", "Transfer received"
-        ADJUSTMENT = "adjustment", "Stock adjustment"
-        STOCK_TAKE = "stock_take", "Stock take"
-        DEPOSIT = "deposit", "Deposit"
-        PRODUCT_PUSH = "product_push", "Products pushed"
+        ORDER = "order", _("Sale")
+        ORDER_VOID = "order_void", _("Sale voided")
+        REFUND = "refund", _("Refund")
+        TRANSFER_OUT = "transfer_out", _("Transfer sent")
+        TRANSFER_IN = "transfer_in", _("Transfer received")
+        ADJUSTMENT = "adjustment", _("Stock adjustment")
+        STOCK_TAKE = "stock_take", _("Stock take")
+        DEPOSIT = "deposit", _("Deposit")
+        PRODUCT_PUSH = "product_push", _("Products pushed")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCESS = "success", "Success"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # Statuses of a row that may still post something to Accurate.
     OPEN_STATUSES = (Status.PENDING, Status.RUNNING, Status.FAILED)
@@ -192,10 +193,10 @@ class SyncAttempt(models.Model):
     """One try of one activity: what was sent to Accurate, what it answered, how long, the outcome."""
 
     class Outcome(models.TextChoices):
-        SUCCESS = "success", "Success"
-        RETRY = "retry", "Will retry"
-        FAILED = "failed", "Failed"
-        WAITING = "waiting", "Waiting for another document"
+        SUCCESS = "success", _("Success")
+        RETRY = "retry", _("Will retry")
+        FAILED = "failed", _("Failed")
+        WAITING = "waiting", _("Waiting for another document")
 
     activity = models.ForeignKey(SyncActivity, on_delete=models.CASCADE, related_name="attempts_log")
     started_at = models.DateTimeField()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from outlets.models import Membership
@@ -39,7 +40,16 @@ def push_start(request: HttpRequest, membership: Membership) -> HttpResponse:
     except PushRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Pushing {push.products_total} products to Accurate in the background.")
+        count = push.products_total
+        messages.success(
+            request,
+            ngettext(
+                "Pushing %(count)d product to Accurate in the background.",
+                "Pushing %(count)d products to Accurate in the background.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect("sync:push")
 
 

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping.selectors import sync_settings_for
@@ -21,11 +23,8 @@ from outlets.views import page, store_member_required
 from sync import selectors
 from sync.schedule import activities_release
 
-# What each button sends, and how its message names the rows.
-WHAT = {
-    "sales": (selectors.SALES_KINDS, "sales, voids and refunds"),
-    "transfers": (selectors.TRANSFER_KINDS, "transfers"),
-}
+# What each button sends.
+WHAT = {"sales": selectors.SALES_KINDS, "transfers": selectors.TRANSFER_KINDS}
 
 
 @dataclass(frozen=True)
@@ -68,13 +67,39 @@ def sync_now_run(
 ) -> HttpResponse:
     if what not in WHAT:
         raise Http404("Nothing of that kind to sync.")
-    kinds, named = WHAT[what]
     outlet = selectors.outlet_of_store(membership.store, outlet_id) if outlet_id is not None else None
-    released = activities_release(store=membership.store, kinds=kinds, outlet=outlet, now=timezone.now())
-    where = outlet.name if outlet is not None else "all outlets"
-    if released:
-        documents = "1 held document" if released == 1 else f"{released} held documents"
-        messages.success(request, f"Sending the {named} of {where} to Accurate: {documents} released.")
-    else:
-        messages.success(request, f"No {named} of {where} were held; any already due are being sent.")
+    released = activities_release(store=membership.store, kinds=WHAT[what], outlet=outlet, now=timezone.now())
+    where = outlet.name if outlet is not None else _("all outlets")
+    messages.success(request, released_message(what, where, released))
     return redirect("sync:sync_now")
+
+
+def released_message(what: str, where: str, released: int) -> str:
+    """Whole sentences per button, so each language can word them its own way."""
+    values = {"where": where, "count": released}
+    if what == "sales":
+        if not released:
+            return (
+                _("No sales, voids or refunds of %(where)s were held; any already due are being sent.")
+                % values
+            )
+        return (
+            ngettext(
+                "Sending the sales, voids and refunds of %(where)s to Accurate: "
+                "%(count)d held document released.",
+                "Sending the sales, voids and refunds of %(where)s to Accurate: "
+                "%(count)d held documents released.",
+                released,
+            )
+            % values
+        )
+    if not released:
+        return _("No transfers of %(where)s were held; any already due are being sent.") % values
+    return (
+        ngettext(
+            "Sending the transfers of %(where)s to Accurate: %(count)d held document released.",
+            "Sending the transfers of %(where)s to Accurate: %(count)d held documents released.",
+            released,
+        )
+        % values
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mapping.models import Connection, OutletMapping, PaymentAccount
 from mapping.services.lists import branch_create, warehouse_create
@@ -171,14 +172,30 @@ def outlet_mapping_update(
     return outlet_mapping_save(outlet=outlet, data=values)
 
 
-def place_problem(what: str, name: str, rows: Sequence[Row]) -> str | None:
+def place_sentences(place: str) -> tuple[str, str, str]:
+    """(choose, gone, suspended): whole sentences per place, so each language words them its own way."""
+    if place == "branch":
+        return (
+            _("Choose a branch."),
+            _("Branch “%(name)s” is not in Accurate any more."),
+            _("Branch “%(name)s” is suspended in Accurate."),
+        )
+    return (
+        _("Choose a warehouse."),
+        _("Warehouse “%(name)s” is not in Accurate any more."),
+        _("Warehouse “%(name)s” is suspended in Accurate."),
+    )
+
+
+def place_problem(place: str, name: str, rows: Sequence[Row]) -> str | None:
+    choose, gone, suspended = place_sentences(place)
     if not name:
-        return f"Choose a {what.lower()}."
+        return choose
     found = [row for row in rows if row["name"] == name]
     if not found:
-        return f"{what} “{name}” is not in Accurate any more."
+        return gone % {"name": name}
     if found[0].get("suspended"):
-        return f"{what} “{name}” is suspended in Accurate."
+        return suspended % {"name": name}
     return None
 
 
@@ -189,19 +206,21 @@ def in_sentence(label: str) -> str:
 
 def account_problem(label: str, number: str, accounts: dict[str, Row], *, cash_bank: bool) -> str | None:
     if not number:
-        return f"Choose the {label}."
+        return _("Choose the %(account)s.") % {"account": label}
     account = accounts.get(number)
     if account is None:
-        return f"Account {number} is not in Accurate any more."
+        return _("Account %(number)s is not in Accurate any more.") % {"number": number}
+    values = {"number": number, "name": account["name"]}
     if account.get("suspended"):
-        return f"Account {number} {account['name']} is suspended in Accurate."
+        return _("Account %(number)s %(name)s is suspended in Accurate.") % values
     if cash_bank and account.get("accountType") != CASH_BANK:
-        return f"Account {number} {account['name']} is not a cash or bank account."
+        return _("Account %(number)s %(name)s is not a cash or bank account.") % values
     return None
 
 
 def payment_label(method: str) -> str:
-    return f"{PaymentMethod(method).label} account" if method in PaymentMethod.values else f"{method} account"
+    name = PaymentMethod(method).label if method in PaymentMethod.values else method
+    return _("%(method)s account") % {"method": name}
 
 
 def mapping_problems(
@@ -216,10 +235,10 @@ def mapping_problems(
     by_no = {str(row["no"]): row for row in accounts}
     payments = {row.method: row.account_no for row in mapping.payment_accounts.all()}
     checks = {
-        "branch_name": place_problem("Branch", mapping.branch_name, branches),
-        "warehouse_name": place_problem("Warehouse", mapping.warehouse_name, warehouses),
+        "branch_name": place_problem("branch", mapping.branch_name, branches),
+        "warehouse_name": place_problem("warehouse", mapping.warehouse_name, warehouses),
         **{
-            field: account_problem(in_sentence(label), getattr(mapping, field), by_no, cash_bank=False)
+            field: account_problem(in_sentence(str(label)), getattr(mapping, field), by_no, cash_bank=False)
             for field, label in OutletMapping.ACCOUNT_FIELDS.items()
         },
         **{

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 import accurate
@@ -100,7 +101,7 @@ def addon_page(
     """The add-on page; `schedule_form` is a refused schedule form to show with its errors."""
     store = membership.store
     if selectors.addon_for_store(store) is None:
-        messages.error(request, "Activate the Accurate add-on first.")
+        messages.error(request, _("Activate the Accurate add-on first."))
         return redirect("mapping:apps")
     connection = selectors.connection_for_store(store)
     context: dict[str, Any] = {
@@ -162,7 +163,7 @@ def callback(request: HttpRequest, membership: Membership) -> HttpResponse:
 def store_connection(membership: Membership) -> Connection:
     connection = selectors.connection_for_store(membership.store)
     if connection is None:
-        raise ConnectError("Connect to Accurate first.")
+        raise ConnectError(_("Connect to Accurate first."))
     return connection
 
 
@@ -173,9 +174,12 @@ def database(request: HttpRequest, membership: Membership) -> HttpResponse:
     try:
         database_id = int(request.POST.get("database_id", ""))
         connection = database_choose(connection=store_connection(membership), database_id=database_id)
-        messages.success(request, f"Connected to the Accurate database “{connection.database_alias}”.")
+        messages.success(
+            request,
+            _("Connected to the Accurate database “%(alias)s”.") % {"alias": connection.database_alias},
+        )
     except ValueError:
-        messages.error(request, "Choose one of your Accurate databases.")
+        messages.error(request, _("Choose one of your Accurate databases."))
     except (ConnectError, accurate.AccurateError) as error:
         messages.error(request, str(error))
     return redirect("mapping:addon")
@@ -188,7 +192,9 @@ def disconnect_view(request: HttpRequest, membership: Membership) -> HttpRespons
     connection = selectors.connection_for_store(membership.store)
     if connection is not None:
         disconnect(connection=connection)
-        messages.success(request, "Disconnected from Accurate. Pending documents wait until you reconnect.")
+        messages.success(
+            request, _("Disconnected from Accurate. Pending documents wait until you reconnect.")
+        )
     return redirect("mapping:addon")
 
 
@@ -198,11 +204,13 @@ def refresh(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     connection = connected(membership.store)
     if connection is None:
-        messages.error(request, "Connect to an Accurate database first.")
+        messages.error(request, _("Connect to an Accurate database first."))
         return redirect("mapping:addon")
     try:
         accurate_lists_refresh(connection=connection)
-        messages.success(request, "Branches, warehouses, accounts and customers are refreshed from Accurate.")
+        messages.success(
+            request, _("Branches, warehouses, accounts and customers are refreshed from Accurate.")
+        )
     except accurate.AccurateError as error:
         messages.error(request, str(error))
     return redirect("mapping:addon")
@@ -223,5 +231,5 @@ def schedule_save(request: HttpRequest, membership: Membership) -> HttpResponse:
         for field, problem in refused.problems.items():
             form.add_error(field, problem)
         return addon_page(request, membership, schedule_form=form)
-    messages.success(request, "The synchronization schedule is saved.")
+    messages.success(request, _("The synchronization schedule is saved."))
     return redirect(reverse("mapping:addon") + "#schedule")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 import accurate
 from mapping import selectors
@@ -55,5 +56,5 @@ def lists_or_empty(request: HttpRequest, store: Store, connection: Connection) -
     try:
         return lists_for(store, connection)
     except accurate.AccurateError as error:
-        messages.error(request, f"The lists could not be read from Accurate: {error}")
+        messages.error(request, _("The lists could not be read from Accurate: %(error)s") % {"error": error})
         return Lists([], [], [], outlet_selectors.payment_methods_used(store))

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import accurate
@@ -70,9 +71,9 @@ def outlet_page(
     sections = [
         (title, [(field, problems.get(field.name, "")) for field in fields])
         for title, fields in (
-            ("Branch and warehouse", form.place_fields()),
-            ("Payment accounts", form.payment_fields()),
-            ("Transaction accounts", form.account_fields()),
+            (_("Branch and warehouse"), form.place_fields()),
+            (_("Payment accounts"), form.payment_fields()),
+            (_("Transaction accounts"), form.account_fields()),
         )
     ]
     context = {
@@ -97,7 +98,7 @@ def outlet_mapping(request: HttpRequest, membership: Membership, outlet_id: int)
     outlet, mapping = store_outlet(membership, outlet_id)
     connection = connected(membership.store)
     if connection is None:
-        messages.error(request, "Connect to an Accurate database first.")
+        messages.error(request, _("Connect to an Accurate database first."))
         return redirect("mapping:addon")
     lists = lists_or_empty(request, membership.store, connection)
     if request.method == "POST":
@@ -114,7 +115,7 @@ def outlet_mapping_post(
 ) -> HttpResponse:
     """Save; then, for "Save and activate", activate. Problems and the fee show on the same page."""
     form = OutletMappingForm(request.POST, **lists.as_kwargs())
-    _, mapping = store_outlet(membership, outlet.pk)
+    mapping = store_outlet(membership, outlet.pk)[1]
     if not form.is_valid():
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
     try:
@@ -129,7 +130,7 @@ def outlet_mapping_post(
         form.add_error(None, str(error))
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
     if request.POST.get("action") != "activate":
-        messages.success(request, f"The mapping of {outlet.name} is saved.")
+        messages.success(request, _("The mapping of %(outlet)s is saved.") % {"outlet": outlet.name})
         return redirect("mapping:outlet", outlet_id=outlet.pk)
     # Activation checks against what Accurate has now, not the kept copy: a branch, warehouse or
     # account may have been removed or suspended there since the lists were read.
@@ -155,7 +156,9 @@ def outlet_mapping_post(
             initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
         )
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists, fee_refused=True)
-    messages.success(request, f"{outlet.name} is active: its documents now sync to Accurate.")
+    messages.success(
+        request, _("%(outlet)s is active: its documents now sync to Accurate.") % {"outlet": outlet.name}
+    )
     return redirect("mapping:addon")
 
 
@@ -167,6 +170,8 @@ def outlet_deactivate_view(request: HttpRequest, membership: Membership, outlet_
     if mapping is not None and mapping.active:
         outlet_deactivate(mapping=mapping)
         messages.success(
-            request, f"{outlet.name} is deactivated. Its pending documents wait until you activate it again."
+            request,
+            _("%(outlet)s is deactivated. Its pending documents wait until you activate it again.")
+            % {"outlet": outlet.name},
         )
     return redirect("mapping:addon")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MONEY_PLACES = 2
 QUANTITY_PLACES = 3
@@ -20,10 +21,10 @@ def quantity_field(**kwargs: Any) -> models.DecimalField:
 
 
 class PaymentMethod(models.TextChoices):
-    CASH = "cash", "Cash"
-    DEBIT_CARD = "debit_card", "Debit card"
-    CREDIT_CARD = "credit_card", "Credit card"
+    CASH = "cash", _("Cash")
+    DEBIT_CARD = "debit_card", _("Debit card")
+    CREDIT_CARD = "credit_card", _("Credit card")
     QRIS = "qris", "QRIS"
-    E_WALLET = "e_wallet", "E-wallet"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    E_WALLET = "e_wallet", _("E-wallet")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
     ISELLER_PAY = "iseller_pay", "iSellerPay"

@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 API_KEY_PREFIX = "isk_"
 
@@ -28,8 +29,8 @@ class Membership(models.Model):
     """A user's place in a store. A user belongs to exactly one store."""
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
