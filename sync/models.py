@@ -150,6 +150,43 @@ class SyncActivity(models.Model):
         indexes = [
             models.Index(fields=["store", "status", "created_at"], name="activity_store_status"),
             models.Index(fields=["status", "updated_at"], name="activity_status_updated"),
+            # The activity page lists newest first by (created_at, id), by store or by outlet. The
+            # open (Pending/Running) and Failed rows are few: partial indexes keep their pages and
+            # counts from walking the store's successes. Completed rows carry their status for the
+            # chart and the last sync; numbers are searched by prefix.
+            models.Index(fields=["store", "created_at", "id"], name="activity_store_created"),
+            models.Index(fields=["outlet", "created_at", "id"], name="activity_outlet_created"),
+            models.Index(fields=["store", "kind", "created_at"], name="activity_store_kind"),
+            models.Index(
+                fields=["store", "created_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="activity_store_open",
+            ),
+            models.Index(
+                fields=["outlet", "created_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="activity_outlet_open",
+            ),
+            models.Index(
+                fields=["outlet", "created_at"], condition=Q(status="failed"), name="activity_outlet_failed"
+            ),
+            models.Index(
+                fields=["store", "completed_at"],
+                include=["status"],
+                condition=Q(completed_at__isnull=False),
+                name="activity_store_completed",
+            ),
+            models.Index(
+                fields=["store", "pos_number"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                name="activity_store_pos_number",
+            ),
+            models.Index(
+                fields=["store", "accurate_number"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                condition=~Q(accurate_number=""),
+                name="activity_store_accurate_no",
+            ),
             # The claim: a store's Pending rows that are due, oldest due first.
             models.Index(
                 fields=["store", "due_at"], condition=Q(status="pending"), name="activity_store_due"

@@ -4,6 +4,7 @@ never the other way round)."""
 from django.urls import path
 
 from sync import views, views_schedule
+from sync.activity import views as activity_views
 
 app_name = "sync"
 
@@ -14,4 +15,13 @@ urlpatterns = [
     path("sync-now/", views_schedule.sync_now_page, name="sync_now"),
     path("sync-now/<slug:what>/", views_schedule.sync_now_run, name="sync_now_all"),
     path("sync-now/<slug:what>/<int:outlet_id>/", views_schedule.sync_now_run, name="sync_now_outlet"),
+]
+
+urlpatterns += [
+    path("activity/", activity_views.activity_list, name="activity"),
+    path("activity/export.csv", activity_views.activity_export, name="activity_export"),
+    path("activity/statuses/", activity_views.activity_statuses, name="activity_statuses"),
+    path("activity/sync-failed/", activity_views.activity_sync_failed, name="activity_sync_failed"),
+    path("activity/<int:activity_id>/", activity_views.activity_detail, name="activity_detail"),
+    path("activity/<int:activity_id>/sync/", activity_views.activity_sync, name="activity_sync"),
 ]

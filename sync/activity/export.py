@@ -1,0 +1,85 @@
+"""The filtered activity list as CSV for the accountant, streamed row by row.
+
+Times are on the store's clock ("YYYY-MM-DD HH:MM:SS"), amounts plain ("41800.00": no currency, no
+thousands separator), statuses as the page shows them (Running is Pending).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sync.models import SyncActivity
+
+from .labels import kind_label, status_label
+
+CHUNK = 2000
+
+
+class Echo:
+    """A file that hands back what is written: csv.writer formats, the response streams."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def header() -> list[str]:
+    return [
+        _("Type"),
+        _("POS reference"),
+        _("Outlet code"),
+        _("Outlet"),
+        _("Accurate number"),
+        _("Status"),
+        _("Started"),
+        _("Completed"),
+        _("Attempts"),
+        _("Amount"),
+        _("Reason"),
+    ]
+
+
+def local(value: datetime | None, zone: ZoneInfo) -> str:
+    return "" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def amount_of(activity: SyncActivity) -> Decimal | None:
+    if activity.order is not None:
+        return Decimal(activity.order.total)
+    if activity.refund is not None:
+        return Decimal(activity.refund.total)
+    if activity.deposit is not None:
+        return Decimal(activity.deposit.amount)
+    return None
+
+
+def row_of(activity: SyncActivity, zone: ZoneInfo) -> list[str]:
+    amount = amount_of(activity)
+    return [
+        str(kind_label(activity.kind)),
+        activity.pos_number,
+        activity.outlet.code if activity.outlet else "",
+        activity.outlet.name if activity.outlet else _("Whole store"),
+        activity.accurate_number,
+        str(status_label(activity.status)),
+        local(activity.started_at, zone),
+        local(activity.completed_at, zone),
+        str(activity.attempts),
+        "" if amount is None else f"{amount:f}",
+        activity.status_reason if activity.status == SyncActivity.Status.FAILED else "",
+    ]
+
+
+def csv_lines(rows: QuerySet[SyncActivity], zone: ZoneInfo) -> Iterator[str]:
+    """The header, then every row newest first, read from the database in chunks."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(header())
+    ordered = rows.select_related("outlet", "order", "refund", "deposit").order_by("-created_at", "-id")
+    for activity in ordered.iterator(chunk_size=CHUNK):
+        yield writer.writerow(row_of(activity, zone))

@@ -1,0 +1,148 @@
+"""Reads of the activity pages, scoped to one store.
+
+Pages go newest first by (created_at, id) and are reached by a cursor, never by OFFSET, and no page
+counts the table: a page 10,000 rows deep costs what the first one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.http import Http404
+
+from outlets.models import Store
+from sync.models import SyncActivity, SyncAttempt
+
+Status = SyncActivity.Status
+PAGE_SIZE = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Statuses the merchant can press Sync for (Running is already on its way).
+RETRYABLE = (Status.FAILED, Status.PENDING)
+
+
+def activities_for_store(store: Store) -> QuerySet[SyncActivity]:
+    """Every activity of the store, with its outlet; what the filters narrow down."""
+    return SyncActivity.objects.filter(store=store).select_related("outlet")
+
+
+def activity_for_store(store: Store, activity_id: int) -> SyncActivity:
+    """One activity of the store; Http404 for another store's, or none."""
+    activity = activities_for_store(store).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404("No such activity.")
+    return activity
+
+
+# --- the cursor: "<microseconds since the epoch>-<id>" of a row, opaque to the merchant ---
+
+
+@dataclass(frozen=True)
+class Cursor:
+    created_at: datetime
+    id: int
+
+    def token(self) -> str:
+        micros = (self.created_at - EPOCH) // timedelta(microseconds=1)
+        return f"{micros}-{self.id}"
+
+    @classmethod
+    def of(cls, activity: SyncActivity) -> Cursor:
+        return cls(activity.created_at, activity.pk)
+
+    @classmethod
+    def parse(cls, token: str | None) -> Cursor | None:
+        """The cursor of a token; None for a missing or malformed one (the first page)."""
+        if not token:
+            return None
+        micros, _, row_id = token.partition("-")
+        if not (micros.isdigit() and row_id.isdigit()):
+            return None
+        return cls(EPOCH + timedelta(microseconds=int(micros)), int(row_id))
+
+
+def older_than(cursor: Cursor) -> Q:
+    # The plain bound on created_at is what the index range uses; the OR settles ties by id.
+    return Q(created_at__lte=cursor.created_at) & (
+        Q(created_at__lt=cursor.created_at) | Q(created_at=cursor.created_at, id__lt=cursor.id)
+    )
+
+
+def newer_than(cursor: Cursor) -> Q:
+    return Q(created_at__gte=cursor.created_at) & (
+        Q(created_at__gt=cursor.created_at) | Q(created_at=cursor.created_at, id__gt=cursor.id)
+    )
+
+
+NEWEST = ("-created_at", "-id")
+OLDEST = ("created_at", "id")
+# The same order through an expression no index provides, so the planner reads the matches first.
+_UNINDEXED = ExpressionWrapper(F("created_at") + Value(timedelta(0)), output_field=DateTimeField())
+NEWEST_MATCHES = (_UNINDEXED.desc(), F("id").desc())
+OLDEST_MATCHES = (_UNINDEXED.asc(), F("id").asc())
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[SyncActivity]
+    older: str | None  # token of the next page towards older rows, None at the end
+    newer: str | None  # token of the page towards newer rows, None on the first page
+
+    @property
+    def any_pending(self) -> bool:
+        return any(row.status in (Status.PENDING, Status.RUNNING) for row in self.rows)
+
+
+def activities_page(
+    rows: QuerySet[SyncActivity],
+    *,
+    older: str | None = None,
+    newer: str | None = None,
+    size: int = PAGE_SIZE,
+    by_match: bool = False,
+) -> Page:
+    """One page of already filtered, store-scoped rows, newest first.
+
+    `older`: the rows after that cursor; `newer`: the page just before it. One row more than the page
+    is read to know whether there is a next one; nothing is counted.
+
+    `by_match`: the filters pick out a few rows by another index (a number search). Walking the
+    newest-first index would skip the whole store to find them; sorting the matches is quicker.
+    """
+    newest, oldest = (NEWEST_MATCHES, OLDEST_MATCHES) if by_match else (NEWEST, OLDEST)
+    after = Cursor.parse(newer)
+    if after is not None:
+        found = list(rows.filter(newer_than(after)).order_by(*oldest)[: size + 1])
+        has_newer = len(found) > size
+        page = list(reversed(found[:size]))
+        return Page(
+            page,
+            older=Cursor.of(page[-1]).token() if page else older_link(after),
+            newer=Cursor.of(page[0]).token() if has_newer else None,
+        )
+    before = Cursor.parse(older)
+    if before is not None:
+        rows = rows.filter(older_than(before))
+    found = list(rows.order_by(*newest)[: size + 1])
+    page = found[:size]
+    return Page(
+        page,
+        older=Cursor.of(page[-1]).token() if len(found) > size else None,
+        newer=Cursor.of(page[0]).token() if before is not None and page else None,
+    )
+
+
+def older_link(cursor: Cursor) -> str:
+    # Nothing newer than the cursor any more (rows moved): the page below starts at it.
+    return Cursor(cursor.created_at, cursor.id + 1).token()
+
+
+def activity_statuses(store: Store, ids: Sequence[int]) -> list[SyncActivity]:
+    """The rows of these ids that belong to the store (others are silently absent)."""
+    return list(activities_for_store(store).filter(pk__in=list(ids)).order_by("id"))
+
+
+def activity_attempts(activity: SyncActivity) -> list[SyncAttempt]:
+    return list(SyncAttempt.objects.filter(activity=activity).order_by("started_at", "id"))

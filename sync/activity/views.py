@@ -1,0 +1,172 @@
+"""The activity pages: the filtered list (keyset pages), one activity's details, Sync and Sync all
+failed (owner and staff: it sends what the POS recorded and changes no setting), the statuses the
+page polls, and the CSV export. Another store's activity is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from outlets.models import Membership
+from outlets.views import page, store_member_required
+from sync.models import SyncActivity
+
+from . import selectors, summary
+from .documents import document_of
+from .export import csv_lines
+from .filters import ActivityFilter
+from .labels import merchant_status, status_label
+from .services import RetryRefused, activities_retry_failed, activity_retry
+
+POLL_MS = 2000
+POLL_MAX_IDS = 100
+
+
+def filtered(request: HttpRequest, membership: Membership) -> tuple[ActivityFilter, QuerySet[SyncActivity]]:
+    """The filters of the URL and the store's rows they keep; nothing when a filter is invalid (an
+    outlet of another store, a bad date), rather than silently everything."""
+    filterset = ActivityFilter(
+        request.GET or None,
+        queryset=selectors.activities_for_store(membership.store),
+        store=membership.store,
+    )
+    valid = not filterset.is_bound or filterset.is_valid()
+    rows = filterset.qs if valid else filterset.queryset.none()
+    return filterset, rows
+
+
+@require_GET
+@store_member_required
+def activity_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    filterset, rows = filtered(request, membership)
+    found = selectors.activities_page(
+        rows,
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+        by_match=bool(filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("q")),
+    )
+    active = [name for name in ActivityFilter.Meta.fields if request.GET.get(name)]
+    context = {
+        "nav": "accurate",
+        "filterset": filterset,
+        "active_filters": len(active),
+        "page": found,
+        "chart": summary.chart(summary.chart_days(membership.store)),
+        "poll_ms": POLL_MS,
+        "filter_query": filter_query(request),
+    }
+    return page(request, membership, "sync/activity.html", context)
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The URL's filters without the cursor: what Export and Sync all failed act on."""
+    query = request.GET.copy()
+    for cursor in ("older", "newer"):
+        query.pop(cursor, None)
+    return query.urlencode()
+
+
+@require_GET
+@store_member_required
+def activity_detail(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_for_store(membership.store, activity_id)
+    context = {
+        "nav": "accurate",
+        "activity": activity,
+        "document": document_of(activity),
+        "attempts": selectors.activity_attempts(activity),
+        "poll_ms": POLL_MS,
+    }
+    return page(request, membership, "sync/activity_detail.html", context)
+
+
+def back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return redirect(target if target and safe else default)
+
+
+@require_POST
+@store_member_required
+def activity_sync(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
+    try:
+        queued = activity_retry(store=membership.store, activity_id=activity_id)
+    except RetryRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if queued:
+            messages.success(request, _("Sending it to Accurate again."))
+        else:
+            messages.info(request, _("It is already on its way or done; nothing was changed."))
+    return back(request, reverse("sync:activity_detail", args=[activity_id]))
+
+
+@require_POST
+@store_member_required
+def activity_sync_failed(request: HttpRequest, membership: Membership) -> HttpResponse:
+    _filterset, rows = filtered(request, membership)
+    count = activities_retry_failed(store=membership.store, filtered_queryset=rows)
+    messages.success(
+        request,
+        ngettext(
+            "Sending %(count)d failed sync to Accurate again.",
+            "Sending %(count)d failed syncs to Accurate again.",
+            count,
+        )
+        % {"count": count},
+    )
+    query = filter_query(request)
+    return redirect(reverse("sync:activity") + (f"?{query}" if query else ""))
+
+
+def local_time(value: datetime | None) -> str:
+    return "" if value is None else date_format(timezone.localtime(value), "Y-m-d H:i")
+
+
+def status_of(activity: SyncActivity) -> dict[str, Any]:
+    return {
+        "id": activity.pk,
+        "status": merchant_status(activity.status),
+        "label": str(status_label(activity.status)),
+        "started": local_time(activity.started_at),
+        "completed": local_time(activity.completed_at),
+        "attempts": activity.attempts,
+        "accurate_number": activity.accurate_number,
+        "reason": activity.status_reason if activity.status == SyncActivity.Status.FAILED else "",
+    }
+
+
+@require_GET
+@store_member_required
+def activity_statuses(request: HttpRequest, membership: Membership) -> JsonResponse:
+    """The current status of the store's rows among `ids` (comma separated, at most 100)."""
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
+    rows = selectors.activity_statuses(membership.store, ids[:POLL_MAX_IDS])
+    return JsonResponse({"rows": [status_of(row) for row in rows]})
+
+
+@require_GET
+@store_member_required
+def activity_export(request: HttpRequest, membership: Membership) -> HttpResponse:
+    _filterset, rows = filtered(request, membership)
+    zone = ZoneInfo(membership.store.time_zone)
+    today = timezone.now().astimezone(zone).date().isoformat()
+    response = StreamingHttpResponse(csv_lines(rows, zone), content_type="text/csv; charset=utf-8")
+    name = f"sync-activity-{membership.store.slug}-{today}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # The page decorator is typed for HttpResponse; a streamed one serves the same way.
+    return cast(HttpResponse, response)
