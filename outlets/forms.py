@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from outlets.models import ApiKey
 
@@ -12,5 +13,6 @@ class ApiKeyCreateForm(forms.Form):
 
     name = forms.CharField(
         max_length=ApiKey._meta.get_field("name").max_length,
-        help_text="Where the key is used, e.g. the register or the integration's name.",
+        label=_("Name"),
+        help_text=_("Where the key is used, e.g. the register or the integration's name."),
     )

@@ -12,6 +12,8 @@ from typing import TypedDict
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Length, Lower, Trim
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_stubs_ext import WithAnnotations
 
 from outlets.models import Product, Store
@@ -115,29 +117,37 @@ def sku_problem_details(store: Store, *, limit: int = DETAILS_LIMIT) -> list[Pro
     return [group for group in groups if group.count]
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def problems_message(counts: SkuCounts) -> str | None:
     if not counts.total:
         return None
     parts = []
     if counts.no_sku:
-        parts.append(plural(counts.no_sku, "product has no SKU", "products have no SKU"))
+        parts.append(
+            ngettext("%(count)d product has no SKU", "%(count)d products have no SKU", counts.no_sku)
+            % {"count": counts.no_sku}
+        )
     if counts.duplicate:
         parts.append(
-            plural(counts.duplicate, "product shares", "products share") + " a SKU with another product"
+            ngettext(
+                "%(count)d product shares a SKU with another product",
+                "%(count)d products share a SKU with another product",
+                counts.duplicate,
+            )
+            % {"count": counts.duplicate}
         )
     if counts.too_long:
         parts.append(
-            plural(counts.too_long, "product has", "products have")
-            + f" a SKU longer than {SKU_MAX_LENGTH} characters"
+            ngettext(
+                "%(count)d product has a SKU longer than %(max)d characters",
+                "%(count)d products have a SKU longer than %(max)d characters",
+                counts.too_long,
+            )
+            % {"count": counts.too_long, "max": SKU_MAX_LENGTH}
         )
-    return (
-        f"Fix the SKUs first: {', '.join(parts)}. Accurate knows items by code, so each product needs "
-        "its own SKU. Correct them in the POS (Show details lists them); the changes sync here."
-    )
+    return _(
+        "Fix the SKUs first: %(problems)s. Accurate knows items by code, so each product needs its own "
+        "SKU. Correct them in the POS (Show details lists them); the changes sync here."
+    ) % {"problems": ", ".join(parts)}
 
 
 def product_problems_message(store: Store) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 import accurate
 from accurate import AccurateError, ErrorKind
@@ -48,18 +49,26 @@ STATE_LIFETIME_S = 10 * 60
 # A merchant may press Connect in a few tabs; older states beyond this are dropped.
 MAX_PENDING_STATES = 5
 
-STATE_MISSING = "Accurate's answer did not say which Connect it belongs to. Press Connect to try again."
-STATE_UNKNOWN = (
+STATE_MISSING = gettext_noop(
+    "Accurate's answer did not say which Connect it belongs to. Press Connect to try again."
+)
+STATE_UNKNOWN = gettext_noop(
     "This answer from Accurate does not belong to a Connect started here, or it was already used. "
     "Press Connect to try again."
 )
-STATE_EXPIRED = "The Connect took longer than 10 minutes. Press Connect to try again."
-ACCESS_DENIED = "You did not give access in Accurate, so nothing was connected. Press Connect to try again."
-ACCURATE_ERROR = "Accurate answered with an error ({error}). Press Connect to try again."
-CODE_REFUSED = "Accurate did not accept this authorization (it expired or was used). Press Connect again."
-UNREACHABLE = "Accurate could not be reached. Press Connect to try again in a moment."
-NO_CODE = "Accurate's answer had no authorization code. Press Connect to try again."
-UNKNOWN_DATABASE = "That database is not one of your Accurate databases. Pick one from the list."
+STATE_EXPIRED = gettext_noop("The Connect took longer than 10 minutes. Press Connect to try again.")
+ACCESS_DENIED = gettext_noop(
+    "You did not give access in Accurate, so nothing was connected. Press Connect to try again."
+)
+ACCURATE_ERROR = gettext_noop("Accurate answered with an error ({error}). Press Connect to try again.")
+CODE_REFUSED = gettext_noop(
+    "Accurate did not accept this authorization (it expired or was used). Press Connect again."
+)
+UNREACHABLE = gettext_noop("Accurate could not be reached. Press Connect to try again in a moment.")
+NO_CODE = gettext_noop("Accurate's answer had no authorization code. Press Connect to try again.")
+UNKNOWN_DATABASE = gettext_noop(
+    "That database is not one of your Accurate databases. Pick one from the list."
+)
 
 
 def addon_activate(*, store: Store, user: Any) -> AddOn:
@@ -91,16 +100,16 @@ def connect_callback(
     _state_take(session, params.get("state", ""))
     if params.get("error"):
         if params["error"] == "access_denied":
-            raise ConnectError(ACCESS_DENIED)
-        raise ConnectError(ACCURATE_ERROR.format(error=params["error"]))
+            raise ConnectError(gettext(ACCESS_DENIED))
+        raise ConnectError(gettext(ACCURATE_ERROR).format(error=params["error"]))
     code = params.get("code", "")
     if not code:
-        raise ConnectError(NO_CODE)
+        raise ConnectError(gettext(NO_CODE))
     config = oauth_config(redirect_uri)
     try:
         tokens = accurate.exchange_code(account_seam(), config, code)
     except AccurateError as exc:
-        raise ConnectError(UNREACHABLE if exc.retryable else CODE_REFUSED) from exc
+        raise ConnectError(gettext(UNREACHABLE if exc.retryable else CODE_REFUSED)) from exc
     reopened = _reopen_previous_database(store, tokens)
     with transaction.atomic():
         connection, _ = Connection.objects.select_for_update().get_or_create(store=store)
@@ -143,7 +152,7 @@ def database_choose(*, connection: Connection, database_id: int) -> Connection:
     databases = {database.id: database for database in databases_for(connection=connection)}
     database = databases.get(database_id)
     if database is None:
-        raise ConnectError(UNKNOWN_DATABASE)
+        raise ConnectError(gettext(UNKNOWN_DATABASE))
     token = ConnectionCredentials(connection.pk).token_only().access_token
     opened = accurate.open_db(account_seam(), oauth_config(), token, database_id)
     with transaction.atomic():
@@ -187,14 +196,14 @@ def _live_states(session: SessionBase, now: float) -> dict[str, float]:
 def _state_take(session: SessionBase, state: str) -> None:
     """Use up the state (even when the rest of the callback fails); raise if it is not a live one."""
     if not state:
-        raise ConnectError(STATE_MISSING)
+        raise ConnectError(gettext(STATE_MISSING))
     stored = dict(session.get(STATE_SESSION_KEY) or {})
     started = stored.pop(state, None)
     session[STATE_SESSION_KEY] = stored
     if started is None:
-        raise ConnectError(STATE_UNKNOWN)
+        raise ConnectError(gettext(STATE_UNKNOWN))
     if time.time() - float(started) > STATE_LIFETIME_S:
-        raise ConnectError(STATE_EXPIRED)
+        raise ConnectError(gettext(STATE_EXPIRED))
 
 
 def _reopen_previous_database(store: Store, tokens: accurate.TokenSet) -> accurate.DbSession | None:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Trim
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accurate import AccurateError, ErrorKind, RecordResult
 from accurate.client import BULK_LIMIT
@@ -62,7 +63,7 @@ def product_push_start(*, store: Store, user: User) -> ProductPush:
     per batch, in one transaction; the first task is enqueued after commit. Raises PushRefused."""
     connection = connection_for_store(store)
     if connection is None or not connection.is_connected or not connection.host:
-        raise PushRefused("Connect the store to an Accurate database first.")
+        raise PushRefused(gettext("Connect the store to an Accurate database first."))
     problems = product_problems_message(store)
     if problems:
         raise PushRefused(problems)
@@ -70,10 +71,10 @@ def product_push_start(*, store: Store, user: User) -> ProductPush:
         # The store's row lock makes "one running push per store" hold for two presses at once.
         Store.objects.select_for_update().get(pk=store.pk)
         if ProductPush.objects.filter(store=store, status=ProductPush.Status.RUNNING).exists():
-            raise PushRefused("A push of products is already running; wait for it to finish.")
+            raise PushRefused(gettext("A push of products is already running; wait for it to finish."))
         ids = list(products_to_push(store).values_list("id", flat=True))
         if not ids:
-            raise PushRefused("The store has no active product with a SKU to push.")
+            raise PushRefused(gettext("The store has no active product with a SKU to push."))
         chunks = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
         push = ProductPush.objects.create(
             store=store,
