@@ -92,10 +92,13 @@ def make_store(slug: str, rows: int) -> Any:
     from django.db import connection
     from django.utils import timezone
 
+    from django.contrib.auth.models import User
+
     from outlets.models import Store
     from outlets.services.stores import member_create, outlet_create, store_create
 
     Store.objects.filter(slug=slug).delete()
+    User.objects.filter(username=f"{slug}-owner").delete()
     store = store_create(name=f"Bench {slug}", slug=slug)
     member_create(store=store, username=f"{slug}-owner", password=PASSWORD, role="owner")
     for n in range(OUTLETS):

@@ -13,6 +13,11 @@ from outlets.models import Adjustment, Deposit, Order, Refund, StockTake, Transf
 from sync.models import ProductPushBatch, SyncActivity
 
 
+def qty(value: Decimal) -> str:
+    """2.000 → "2", 1.500 → "1.5": quantities without trailing zeros."""
+    return f"{Decimal(value).normalize():f}"
+
+
 @dataclass
 class Document:
     title: str
@@ -36,7 +41,7 @@ def _order(order: Order) -> Document:
     if order.voided_at:
         doc.facts.append((_("Voided"), order.voided_at))
     doc.lines = [
-        [line.product.sku, line.product.name, line.quantity, line.unit_price, line.discount, line.amount]
+        [line.product.sku, line.product.name, qty(line.quantity), line.unit_price, line.discount, line.amount]
         for line in order.lines.select_related("product")
     ]
     doc.payments = [(p.get_method_display(), p.amount) for p in order.payments.all()]
@@ -62,7 +67,7 @@ def _refund(refund: Refund) -> Document:
         columns=[_("SKU"), _("Product"), _("Quantity"), _("Unit price"), _("Amount")],
         money_columns={3, 4},
         lines=[
-            [line.product.sku, line.product.name, line.quantity, line.unit_price, line.amount]
+            [line.product.sku, line.product.name, qty(line.quantity), line.unit_price, line.amount]
             for line in refund.lines.select_related("product")
         ],
         payments=[(refund.get_refund_method_display(), refund.total)],
@@ -82,7 +87,7 @@ def _transfer(transfer: Transfer) -> Document:
         facts=facts,
         columns=[_("SKU"), _("Product"), _("Quantity")],
         lines=[
-            [line.product.sku, line.product.name, line.quantity]
+            [line.product.sku, line.product.name, qty(line.quantity)]
             for line in transfer.lines.select_related("product")
         ],
     )
@@ -95,7 +100,7 @@ def _adjustment(adjustment: Adjustment) -> Document:
         columns=[_("SKU"), _("Product"), _("Quantity"), _("Unit cost"), _("Note")],
         money_columns={3},
         lines=[
-            [line.product.sku, line.product.name, line.quantity, line.unit_cost, line.note]
+            [line.product.sku, line.product.name, qty(line.quantity), line.unit_cost, line.note]
             for line in adjustment.lines.select_related("product")
         ],
     )
@@ -107,7 +112,7 @@ def _stock_take(stock_take: StockTake) -> Document:
         facts=[(_("Counted"), stock_take.counted_at)],
         columns=[_("SKU"), _("Product"), _("Counted quantity")],
         lines=[
-            [line.product.sku, line.product.name, line.counted_quantity]
+            [line.product.sku, line.product.name, qty(line.counted_quantity)]
             for line in stock_take.lines.select_related("product")
         ],
     )

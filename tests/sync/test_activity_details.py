@@ -1,0 +1,89 @@
+"""One sync's details: its POS document with amounts in rupiah, what was sent, what Accurate
+answered, every attempt with its time (store's clock) and duration, and the Accurate number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sync.models import SyncActivity, SyncAttempt
+from tests.sync.activity_rows import URL, at, login, make
+
+
+def text(html: str, testid: str) -> str:
+    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</(?:section|table|span|dd|pre)>', html, re.S)
+    assert found, testid
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_the_details_show_the_document_and_every_attempt(client, tenant, order_body):
+    activity = make(
+        tenant,
+        order_body,
+        "ORD-0001",
+        status="success",
+        created=at(21, 10),
+        started=at(21, 10, 1),
+        completed=at(21, 10, 7),
+        accurate_number="JKT01-ORD-0001",
+        attempts=2,
+    )
+    SyncAttempt.objects.create(
+        activity=activity,
+        started_at=at(21, 10, 1),
+        duration_ms=1250,
+        outcome="retry",
+        message="Accurate is busy; it will be tried again.",
+        sent=[{"module": "sales-invoice", "action": "bulk-save", "number": "JKT01-ORD-0001", "payload": {"a": 1}}],
+        answered=[{"module": "sales-invoice", "number": "JKT01-ORD-0001", "ok": False, "messages": ["503"]}],
+    )
+    SyncAttempt.objects.create(
+        activity=activity,
+        started_at=at(21, 10, 7),
+        duration_ms=340,
+        outcome="success",
+        sent=[{"module": "sales-invoice", "action": "bulk-save", "number": "JKT01-ORD-0001", "payload": {"a": 1}}],
+        answered=[{"module": "sales-invoice", "number": "JKT01-ORD-0001", "ok": True, "id": 5001}],
+    )
+    html = login(client, tenant.staff).get(f"{URL}{activity.pk}/").content.decode()
+
+    assert text(html, "status") == "Success"
+    assert text(html, "accurate-number") == "JKT01-ORD-0001"
+    assert text(html, "document-lines") == (
+        "SKU Product Quantity Unit price Discount Amount "
+        "SKU-1 Kopi 1 2 Rp 10.000 Rp 0 Rp 20.000 "
+        "SKU-2 Kopi 2 1 Rp 20.000 Rp 2.000 Rp 18.000"
+    )
+    assert text(html, "document-payments") == "Cash Rp 41.800"
+    assert text(html, "document-totals") == (
+        "Subtotal Rp 38.000 Order discount Rp 0 Tax Rp 3.800 Service charge Rp 0 Rounding Rp 0 Total Rp 41.800"
+    )
+    attempts = re.findall(r'<article class="attempt" data-testid="attempt">\s*<h3>(.*?)</h3>', html, re.S)
+    assert [" ".join(re.sub(r"<[^>]+>", " ", a).split()) for a in attempts] == [
+        "1. 2026-11-21 10:01:00 · 1250 ms · Will retry",
+        "2. 2026-11-21 10:07:00 · 340 ms · Success",
+    ]
+    assert "Accurate is busy; it will be tried again." in html
+    sent = re.findall(r'data-testid="sent">(.*?)</pre>', html, re.S)
+    answered = re.findall(r'data-testid="answered">(.*?)</pre>', html, re.S)
+    assert len(sent) == 2 and "&quot;action&quot;: &quot;bulk-save&quot;" in sent[0]
+    assert "&quot;id&quot;: 5001" in answered[1]
+    assert "&quot;messages&quot;: [\n      &quot;503&quot;" in answered[0]
+    # A landed row has no Sync button to press.
+    assert re.search(r'<form[^>]*data-field="action"\s+hidden', html)
+
+
+def test_a_failed_rows_details_show_the_reason_and_the_sync_button(client, tenant, order_body):
+    activity = make(tenant, order_body, "ORD-0002", status="failed", reason="Map payment method QRIS.")
+    html = login(client, tenant.owner).get(f"{URL}{activity.pk}/").content.decode()
+    assert text(html, "reason") == "Map payment method QRIS."
+    assert f'data-testid="sync-{activity.pk}"' in html
+    assert not re.search(r'<form[^>]*data-field="action"\s+hidden', html)
+    assert "Not tried yet." in html
+
+
+def test_another_stores_details_are_a_404(client, tenant, outsider, order_body):
+    activity = make(tenant, order_body, "ORD-0003")
+    assert login(client, outsider.owner).get(f"{URL}{activity.pk}/").status_code == 404
+    assert login(client, tenant.owner).get(f"{URL}{activity.pk + 1000}/").status_code == 404
+    assert SyncActivity.objects.filter(pk=activity.pk).exists()

@@ -1,0 +1,112 @@
+"""The status panel on the add-on page (last sync, counts, banner, Show Details) and the chart of
+the last 14 days on the activity page, per day of the store's clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from mapping.models import AddOn, Connection
+from sync.activity import summary
+from sync.models import SyncActivity
+from tests.sync.activity_rows import URL, at, login, make
+
+
+def panel_html(client: Any, tenant: Any) -> str:
+    AddOn.objects.get_or_create(store=tenant.store)
+    response = login(client, tenant.staff).get("/apps/accurate/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('data-testid="panel-activity"')
+    return html[start : html.index("</section>", start)]
+
+
+def value(html: str, testid: str) -> str:
+    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</', html, re.S)
+    assert found, testid
+    return " ".join(found.group(1).split())
+
+
+def test_the_panel_counts_and_the_latest_sync(client, tenant, outsider, order_body):
+    make(tenant, order_body, "ORD-1", completed=at(20, 9))
+    make(tenant, order_body, "ORD-2", completed=at(21, 23, 59))
+    make(tenant, order_body, "ORD-3", outlet="BALI1", status="failed", completed=at(21, 8), reason="x")
+    make(tenant, order_body, "ORD-4", status="pending", attempts=0)
+    make(tenant, order_body, "ORD-5", status="running", started=at(22, 1))
+    make(tenant, order_body, "ORD-6", status="cancelled", completed=at(22, 2))
+    make(outsider, order_body, "ORD-7", status="failed", completed=at(23, 1))
+    html = panel_html(client, tenant)
+    assert value(html, "count-success") == "2"
+    assert value(html, "count-failed") == "1"
+    assert value(html, "count-pending") == "2"
+    assert " ".join(re.sub(r"<[^>]+>", " ", html.split('data-testid="last-sync">')[1].split("</p>")[0]).split()) == (
+        "Last sync: 2026-11-21 23:59 Success (Asia/Jakarta)"
+    )
+    assert value(html, "banner-failed").startswith("1 sync failed.")
+    assert 'data-testid="banner-reconnect"' not in html
+    assert f'href="{URL}" data-testid="show-details"' in html
+
+
+def test_no_banner_when_nothing_failed_and_the_connection_is_fine(client, tenant, order_body):
+    make(tenant, order_body, "ORD-1", completed=at(20, 9))
+    html = panel_html(client, tenant)
+    assert 'data-testid="sync-banner"' not in html
+    assert value(html, "count-failed") == "0"
+
+
+def test_a_connection_needing_reconnecting_raises_the_banner(client, tenant):
+    Connection.objects.create(
+        store=tenant.store, status=Connection.Status.NEEDS_RECONNECT, needs_reconnect_since=timezone.now()
+    )
+    html = panel_html(client, tenant)
+    assert 'data-testid="banner-reconnect"' in html
+    assert 'data-testid="banner-failed"' not in html
+    assert "Nothing has been synced yet." in html
+    assert [value(html, f"count-{name}") for name in ("success", "failed", "pending")] == ["0", "0", "0"]
+
+
+def test_many_successes_are_counted_up_to_the_limit_then_estimated(tenant, order_body, monkeypatch):
+    for n in range(4):
+        make(tenant, order_body, f"ORD-{n}", completed=at(20, 9))
+    monkeypatch.setattr(summary, "SUCCESS_EXACT_UP_TO", 4)
+    assert summary.success_count(tenant.store) == summary.Tally(4)
+    make(tenant, order_body, "ORD-9", completed=at(20, 9))
+    found = summary.success_count(tenant.store)
+    assert found.estimated is True
+    assert found.value >= 5  # never below what was counted
+
+
+def test_the_chart_counts_each_local_day(tenant, outsider, order_body):
+    now = at(21, 12)
+    # 23:59 and 00:01 on Jakarta's clock: two different days (both the 20th in UTC).
+    make(tenant, order_body, "ORD-1", created=at(20, 23), completed=at(20, 23, 59))
+    make(tenant, order_body, "ORD-2", created=at(20, 23), completed=at(21, 0, 1))
+    make(tenant, order_body, "ORD-3", created=at(21, 1), completed=at(21, 1, 5))
+    make(tenant, order_body, "ORD-4", status="failed", created=at(21, 2), completed=at(21, 2, 1), reason="x")
+    make(tenant, order_body, "ORD-5", created=at(8, 9), completed=at(8, 9, 1))  # first of the 14 days
+    make(tenant, order_body, "ORD-6", created=at(7, 9), completed=at(7, 23, 59))  # the day before: out
+    make(tenant, order_body, "ORD-7", status="pending", created=at(21, 3), attempts=0)
+    make(outsider, order_body, "ORD-8", created=at(21, 3), completed=at(21, 3, 1))
+    days = summary.chart_days(tenant.store, now=now)
+    assert [(d.day, d.synced, d.failed) for d in days if d.synced or d.failed] == [
+        (date(2026, 11, 8), 1, 0),
+        (date(2026, 11, 20), 1, 0),
+        (date(2026, 11, 21), 2, 1),
+    ]
+    assert (days[0].day, days[-1].day, len(days)) == (date(2026, 11, 8), date(2026, 11, 21), 14)
+    chart = summary.chart(days)
+    assert (chart.top, chart.synced, chart.failed) == (3, 4, 1)
+    last = chart.bars[-1]
+    assert (last.synced_height, last.failed_height, last.failed_y) == (53.3, 26.7, 0.0)
+
+
+def test_the_activity_page_draws_the_chart_from_the_same_numbers(client, tenant, order_body):
+    today = timezone.now().astimezone(at(1, 0).tzinfo)
+    make(tenant, order_body, "ORD-1", created=today, completed=today)
+    html = login(client, tenant.owner).get(URL).content.decode()
+    assert f'data-day="{today.date().isoformat()}" data-synced="1" data-failed="0"' in html
+    assert html.count("<g data-day=") == 14
+    assert SyncActivity.objects.count() == 1
