@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError
@@ -55,6 +56,10 @@ class HttpSeam:
             raise ValueError("timeouts must be positive")
         self.timeout = (connect_timeout, read_timeout)
         self.session = requests.Session()
+        # The environment is read once here, not on every request (requests looks for .netrc and
+        # proxy variables per call): those lookups would sit inside the rate limiter's slot.
+        self.session.trust_env = False
+        self.session.proxies = {k: v for k, v in getproxies().items() if k in ("http", "https")}
 
     def send(
         self,

@@ -53,6 +53,8 @@ def _too_long(key: str, waited: float) -> AccurateError:
 
 # KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when).
 # ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs).
+# Starts are also spaced evenly (window / per_second apart): a burst of starts granted together
+# reaches Accurate spread by network and scheduling jitter, and its window would see one too many.
 # Returns {1, 0} when the slot is taken, else {0, µs to wait before looking again (0: unknown)}.
 # The clock is Redis's, so workers on machines whose clocks differ still share one window.
 _ACQUIRE = """
@@ -74,6 +76,13 @@ end
 if redis.call('ZCARD', KEYS[1]) >= per_second then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {0, tonumber(oldest[2]) + window - now + 1}
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then
+  local next_at = tonumber(last[2]) + window / per_second
+  if next_at > now then
+    return {0, next_at - now}
+  end
 end
 redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('ZADD', KEYS[2], now + ttl, ARGV[4])
@@ -224,6 +233,8 @@ class LocalRateLimiter(_Slots):
             return min(state.slots.values()) - now
         if len(state.starts) >= self.per_second:
             return state.starts[0] + WINDOW - now
+        if state.starts and state.starts[-1] + WINDOW / self.per_second > now:
+            return state.starts[-1] + WINDOW / self.per_second - now  # evenly spaced, as with Redis
         state.starts.append(now)
         state.slots[slot_id] = now + self.slot_ttl
         return 0.0

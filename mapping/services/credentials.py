@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -98,9 +99,10 @@ class ConnectionCredentials:
             if stored != stale.access_token:
                 return _credentials(row)  # another worker refreshed while this one waited
             try:
-                tokens = accurate.refresh_token(
-                    account_seam(), oauth_config(), crypto.decrypt(row.refresh_token_encrypted)
-                )
+                with account_slot(row):
+                    tokens = accurate.refresh_token(
+                        account_seam(), oauth_config(), crypto.decrypt(row.refresh_token_encrypted)
+                    )
             except AccurateError as exc:
                 if exc.kind is not ErrorKind.token_invalid:
                     raise  # retryable (Accurate unreachable, rate limited): nothing changes
@@ -128,19 +130,27 @@ class ConnectionCredentials:
                 return _credentials(row)
             token = crypto.decrypt(row.access_token_encrypted)
             try:
-                opened = accurate.refresh_session(
-                    account_seam(), oauth_config(), token, row.database_id, stale.session
-                )
+                with account_slot(row):
+                    opened = accurate.refresh_session(
+                        account_seam(), oauth_config(), token, row.database_id, stale.session
+                    )
             except AccurateError as exc:
                 if exc.kind not in (ErrorKind.session_expired, ErrorKind.validation):
                     raise
                 # Past refreshing: open the database again.
-                opened = accurate.open_db(account_seam(), oauth_config(), token, row.database_id)
+                with account_slot(row):
+                    opened = accurate.open_db(account_seam(), oauth_config(), token, row.database_id)
             row.host = opened.host
             row.session_encrypted = crypto.encrypt(opened.session)
             row.save(update_fields=["host", "session_encrypted", "updated_at"])
             logger.info("accurate session renewed for connection %s", row.pk)
             return _credentials(row)
+
+
+def account_slot(row: Connection) -> Any:
+    """A limiter slot for a renewal on the account host. [U] Whether Accurate counts these calls
+    against the token's limits is not documented; the sandbox does, so they take a slot like any."""
+    return rate_limiter().slot(str(row.limiter_key))
 
 
 _TOKEN_FIELDS = ["access_token_encrypted", "refresh_token_encrypted", "token_expires_at", "updated_at"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from accurate import AccurateError, HttpAnswer, StaticCredentials
 
@@ -46,6 +47,8 @@ class StubSeam:
     requests: list[Request] = field(default_factory=list)
 
     def send(self, method, url, *, params=None, data=None, json=None, headers=None, auth=None) -> HttpAnswer:
+        if isinstance(data, bytes):  # a form body the client encoded: read back as its pairs
+            data = parse_qsl(data.decode(), keep_blank_values=True)
         self.requests.append(Request(method, url, params, data, json, dict(headers or {}), auth))
         if not self.answers:
             raise AssertionError(f"unexpected request {method} {url}")

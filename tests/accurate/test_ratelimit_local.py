@@ -15,8 +15,9 @@ def test_threads_never_start_more_than_n_a_second_nor_hold_more_than_m():
 
     intervals = hammer(limiter, "conn-1", seconds=1.0, threads=7, work=(0.01, 0.8))
 
-    assert most_starts_in_a_window(intervals) == 7
-    assert most_in_flight(intervals) == 5
+    # Starts are spaced evenly (1.05 s / 7 apart), so a second holds 7 at most and 6 at least.
+    assert most_starts_in_a_window(intervals) in (6, 7)
+    assert most_in_flight(intervals) <= 5
 
 
 def test_a_slot_never_given_back_expires():

