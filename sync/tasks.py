@@ -69,6 +69,8 @@ def push(connection_id: int) -> int:
     result = connection_push(connection_id=connection_id, lanes=lanes())
     if result.more:
         push.delay(connection_id)
+    elif result.again_in is not None:
+        push.apply_async((connection_id,), countdown=result.again_in + 0.5)
     return result.batches
 
 

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -28,10 +29,28 @@ logger = logging.getLogger(__name__)
 RUN_BUDGET_S = 45.0
 
 
+# Rows due again within this long (a short backoff) get a task of their own at that time, rather
+# than waiting for the next beat.
+SOON = timedelta(seconds=60)
+
+
 @dataclass(frozen=True)
 class RunResult:
     batches: int = 0
     more: bool = False  # rows may still be due: enqueue another task
+    again_in: float | None = None  # seconds: rows become due then (their backoff ends)
+
+
+def next_due_in(store_id: int, now: datetime) -> float | None:
+    """Seconds until the store's next Pending row is due, if that is soon."""
+    later = (
+        SyncActivity.objects.filter(store_id=store_id, status=SyncActivity.Status.PENDING)
+        .filter(due_at__gt=now, due_at__lte=now + SOON)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return None if later is None else (later - now).total_seconds()
 
 
 def bindings_for(store_id: int, database_id: int, works: Sequence[Work]) -> dict[Key, Bound]:
@@ -93,9 +112,10 @@ def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUD
         while time.monotonic() - started < budget_s:
             if not lane_renew(holder, timezone.now()) or connection_ready(connection_id) is None:
                 return RunResult(batches)
-            activities = activities_claim(store_id=connection.store_id, now=timezone.now())
+            now = timezone.now()
+            activities = activities_claim(store_id=connection.store_id, now=now)
             if not activities:
-                return RunResult(batches)
+                return RunResult(batches, again_in=next_due_in(connection.store_id, now))
             pusher = batch_push(
                 connection=connection, client=client, destinations=destinations, activities=activities
             )

@@ -185,8 +185,9 @@ def test_a_503_leaves_the_order_pending_with_backoff_then_it_lands(
     release(tenant)
     accurate_at.faults(fail_next=1)
 
-    push(connected)
+    result = push(connected)
 
+    assert result.again_in is not None and 29 <= result.again_in <= 37.5  # a task then, not the beat
     activity = SyncActivity.objects.get()
     assert (activity.status, activity.needs_lookup, activity.attempts) == ("pending", False, 1)
     assert activity.status_reason == "Accurate could not be reached; the sync will try again."
