@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mapping.models import SyncSettings
 from mapping.services.outlets import Rule, has_word, pick_account, usable
@@ -54,7 +55,9 @@ def transit_warehouse_default(warehouses: Sequence[Row]) -> str:
 
 def hour_problem(value: Any, what: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
-        return f"Choose the {what} hour as a whole hour from 0 to 23."
+        if what == "transfers":
+            return _("Choose the transfers hour as a whole hour from 0 to 23.")
+        return _("Choose the sales hour as a whole hour from 0 to 23.")
     return None
 
 
@@ -62,20 +65,25 @@ def tax_rate_problem(value: Any) -> str | None:
     try:
         rate = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        return "Enter the tax rate as a number, like 11 or 11.5."
+        return _("Enter the tax rate as a number, like 11 or 11.5.")
     if not rate.is_finite() or not 0 <= rate <= 100:
-        return "The tax rate must be from 0 to 100 %."
+        return _("The tax rate must be from 0 to 100 %.")
     if rate != rate.quantize(CENT):
-        return "The tax rate takes at most 2 decimals, like 11.25."
+        return _("The tax rate takes at most 2 decimals, like 11.25.")
     return None
 
 
 def text_problem(field: str, value: Any) -> str | None:
-    what, limit = TEXTS[field]
+    limit = TEXTS[field][1]
+    customer = field == "walk_in_customer_no"
     if not isinstance(value, str):
-        return f"The {what} must be text."
+        if customer:
+            return _("The walk-in customer number must be text.")
+        return _("The transit warehouse name must be text.")
     if len(value.strip()) > limit:
-        return f"The {what} is at most {limit} characters."
+        if customer:
+            return _("The walk-in customer number is at most %(limit)d characters.") % {"limit": limit}
+        return _("The transit warehouse name is at most %(limit)d characters.") % {"limit": limit}
     return None
 
 
