@@ -130,8 +130,8 @@ def test_not_connected_the_owner_sees_connect_and_placeholders_for_later_panels(
     assert "Connect to an Accurate database to map the outlets." in html
     for panel in ("panel-products", "panel-schedule", "panel-activity"):
         assert f'data-testid="{panel}"' in html
-    # Only the activity panel is still to come (products: test_products_*; schedule: test_sync_settings).
-    assert html.count("comes in a later release") == 1
+    # Every panel is there now (activity: tests/sync/test_activity_panel.py).
+    assert "comes in a later release" not in html
 
 
 def test_connect_sends_the_owner_to_accuratess_authorize_page_with_a_state(client, tenant, settings):
