@@ -35,6 +35,8 @@ DEFAULT_MAX_WAIT = 60.0
 WINDOW = 1.05
 # How often a caller waiting for an in-flight slot looks again.
 POLL = 0.02
+# A start is reserved at most this far ahead; a caller further back in line asks again later.
+AHEAD = 1.0
 
 
 class RateLimiter(Protocol):
@@ -52,10 +54,15 @@ def _too_long(key: str, waited: float) -> AccurateError:
 
 
 # KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when).
-# ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs).
-# Starts are also spaced evenly (window / per_second apart): a burst of starts granted together
-# reaches Accurate spread by network and scheduling jitter, and its window would see one too many.
-# Returns {1, 0} when the slot is taken, else {0, µs to wait before looking again (0: unknown)}.
+# ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs), how far ahead a start may be
+# reserved (µs).
+# A start is reserved at the earliest moment the limits allow: `window / per_second` after the last
+# start (evenly spaced: a burst granted together would reach Accurate bunched by network and
+# scheduling jitter, and its window would see one too many) and `window` after the start
+# `per_second` places back. The caller sleeps until its moment and sends: no herd of waiters racing
+# for a freed slot, no wake-up lost. The slot counts as in flight from the reservation.
+# Returns {1, µs to sleep before sending} when reserved, else {0, µs to wait before asking again
+# (0: unknown, a slot must be released first)}.
 # The clock is Redis's, so workers on machines whose clocks differ still share one window.
 _ACQUIRE = """
 local t = redis.call('TIME')
@@ -64,6 +71,7 @@ local per_second = tonumber(ARGV[1])
 local in_flight = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
 local window = tonumber(ARGV[5])
+local ahead = tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
@@ -73,22 +81,24 @@ end
 if redis.call('ZCARD', KEYS[2]) >= in_flight then
   return {0, 0}
 end
-if redis.call('ZCARD', KEYS[1]) >= per_second then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, tonumber(oldest[2]) + window - now + 1}
-end
+local at = now
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if last[2] then
-  local next_at = tonumber(last[2]) + window / per_second
-  if next_at > now then
-    return {0, next_at - now}
-  end
+  at = math.max(at, tonumber(last[2]) + math.floor(window / per_second))
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('ZADD', KEYS[2], now + ttl, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
-redis.call('PEXPIRE', KEYS[2], math.ceil(ttl / 1000) + 1000)
-return {1, 0}
+local count = redis.call('ZCARD', KEYS[1])
+if count >= per_second then
+  local back = redis.call('ZRANGE', KEYS[1], count - per_second, count - per_second, 'WITHSCORES')
+  at = math.max(at, tonumber(back[2]) + window + 1)
+end
+if at - now > ahead then
+  return {0, at - now - ahead}
+end
+redis.call('ZADD', KEYS[1], at, ARGV[4])
+redis.call('ZADD', KEYS[2], at + ttl, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
+redis.call('PEXPIRE', KEYS[2], math.ceil((at - now + ttl) / 1000) + 1000)
+return {1, at - now}
 """
 
 # KEYS: pause. ARGV: seconds (µs). Extends the pause, never shortens it.
@@ -162,6 +172,7 @@ class RedisRateLimiter(_Slots):
             int(self.slot_ttl * 1e6),
             slot_id,
             int(WINDOW * 1e6),
+            int(AHEAD * 1e6),
         ]
         started = time.monotonic()
         while True:
@@ -173,6 +184,7 @@ class RedisRateLimiter(_Slots):
                     ErrorKind.unavailable, ["the rate limiter's Redis is unreachable"]
                 ) from exc
             if taken:
+                time.sleep(wait_us / 1e6)  # the reserved moment
                 return slot_id
             waited = time.monotonic() - started
             if waited >= self.max_wait:
@@ -220,24 +232,28 @@ class LocalRateLimiter(_Slots):
         self._keys: dict[str, _LocalKey] = {}
         self._changed = threading.Condition()
 
-    def _try(self, state: _LocalKey, slot_id: str, now: float) -> float:
-        """Take a slot (returns 0) or say how long to wait (-1: until a slot is released)."""
+    def _try(self, state: _LocalKey, slot_id: str, now: float) -> tuple[bool, float]:
+        """Reserve a start as the Redis script does: (True, seconds to sleep before sending), or
+        (False, seconds to wait before asking again; -1: until a slot is released)."""
         while state.starts and state.starts[0] <= now - WINDOW:
             state.starts.popleft()
         for expired in [sid for sid, until in state.slots.items() if until <= now]:
             del state.slots[expired]
         if state.pause_until > now:
-            return state.pause_until - now
+            return False, state.pause_until - now
         if len(state.slots) >= self.in_flight:
             # A slot frees on release (which notifies) or on expiry.
-            return min(state.slots.values()) - now
+            return False, min(state.slots.values()) - now
+        at = now
+        if state.starts:
+            at = max(at, state.starts[-1] + WINDOW / self.per_second)
         if len(state.starts) >= self.per_second:
-            return state.starts[0] + WINDOW - now
-        if state.starts and state.starts[-1] + WINDOW / self.per_second > now:
-            return state.starts[-1] + WINDOW / self.per_second - now  # evenly spaced, as with Redis
-        state.starts.append(now)
-        state.slots[slot_id] = now + self.slot_ttl
-        return 0.0
+            at = max(at, state.starts[-self.per_second] + WINDOW + 1e-6)
+        if at - now > AHEAD:
+            return False, at - now - AHEAD
+        state.starts.append(at)
+        state.slots[slot_id] = at + self.slot_ttl
+        return True, at - now
 
     def acquire(self, key: str) -> str:
         slot_id = uuid.uuid4().hex
@@ -246,13 +262,15 @@ class LocalRateLimiter(_Slots):
             state = self._keys.setdefault(key, _LocalKey())
             while True:
                 now = time.monotonic()
-                wait = self._try(state, slot_id, now)
-                if wait == 0.0:
-                    return slot_id
+                taken, wait = self._try(state, slot_id, now)
+                if taken:
+                    break
                 waited = now - started
                 if waited >= self.max_wait:
                     raise _too_long(key, waited)
                 self._changed.wait(min(wait, self.max_wait - waited) + 1e-4)
+        time.sleep(wait)  # the reserved moment, outside the lock
+        return slot_id
 
     def release(self, key: str, slot_id: str) -> None:
         with self._changed:
