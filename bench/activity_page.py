@@ -89,10 +89,9 @@ ORDER BY o.created_at, o.id
 def make_store(slug: str, rows: int) -> Any:
     from datetime import timedelta
 
+    from django.contrib.auth.models import User
     from django.db import connection
     from django.utils import timezone
-
-    from django.contrib.auth.models import User
 
     from outlets.models import Store
     from outlets.services.stores import member_create, outlet_create, store_create
@@ -159,7 +158,7 @@ def main() -> None:
 
     store = ensure_data("--fresh" in sys.argv)
     outlet = store.outlets.order_by("code")[7]
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")  # the settings allow only the loopback host
     if not client.login(username=f"{SLUG}-owner", password=PASSWORD):
         raise SystemExit("login failed")
     base = "/apps/accurate/activity/"

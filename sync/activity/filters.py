@@ -92,4 +92,6 @@ class ActivityFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(pos_number__startswith=value) | Q(accurate_number__startswith=value))
+        # "Not empty" is the partial index's own condition, so each side of the OR has its index.
+        by_accurate = Q(accurate_number__startswith=value) & ~Q(accurate_number="")
+        return queryset.filter(Q(pos_number__startswith=value) | by_accurate)

@@ -28,8 +28,8 @@ from sync.models import SyncActivity
 from . import selectors, summary
 from .documents import document_of
 from .export import csv_lines
-from .filters import ActivityFilter
-from .labels import merchant_status, status_label
+from .filters import STATUS_CHOICES, ActivityFilter
+from .labels import KIND_LABELS, merchant_status, status_label
 from .services import RetryRefused, activities_retry_failed, activity_retry
 
 POLL_MS = 2000
@@ -65,9 +65,12 @@ def activity_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "filterset": filterset,
         "active_filters": len(active),
         "page": found,
-        "chart": summary.chart(summary.chart_days(membership.store)),
+        "chart": summary.chart(summary.chart_days_cached(membership.store)),
         "poll_ms": POLL_MS,
         "filter_query": filter_query(request),
+        "status_choices": STATUS_CHOICES,
+        "kind_choices": list(KIND_LABELS.items()),
+        "outlets": filterset.filters["outlet"].queryset,
     }
     return page(request, membership, "sync/activity.html", context)
 

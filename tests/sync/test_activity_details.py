@@ -4,7 +4,6 @@ answered, every attempt with its time (store's clock) and duration, and the Accu
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sync.models import SyncActivity, SyncAttempt
 from tests.sync.activity_rows import URL, at, login, make
@@ -34,7 +33,14 @@ def test_the_details_show_the_document_and_every_attempt(client, tenant, order_b
         duration_ms=1250,
         outcome="retry",
         message="Accurate is busy; it will be tried again.",
-        sent=[{"module": "sales-invoice", "action": "bulk-save", "number": "JKT01-ORD-0001", "payload": {"a": 1}}],
+        sent=[
+            {
+                "module": "sales-invoice",
+                "action": "bulk-save",
+                "number": "JKT01-ORD-0001",
+                "payload": {"a": 1},
+            }
+        ],
         answered=[{"module": "sales-invoice", "number": "JKT01-ORD-0001", "ok": False, "messages": ["503"]}],
     )
     SyncAttempt.objects.create(
@@ -42,7 +48,14 @@ def test_the_details_show_the_document_and_every_attempt(client, tenant, order_b
         started_at=at(21, 10, 7),
         duration_ms=340,
         outcome="success",
-        sent=[{"module": "sales-invoice", "action": "bulk-save", "number": "JKT01-ORD-0001", "payload": {"a": 1}}],
+        sent=[
+            {
+                "module": "sales-invoice",
+                "action": "bulk-save",
+                "number": "JKT01-ORD-0001",
+                "payload": {"a": 1},
+            }
+        ],
         answered=[{"module": "sales-invoice", "number": "JKT01-ORD-0001", "ok": True, "id": 5001}],
     )
     html = login(client, tenant.staff).get(f"{URL}{activity.pk}/").content.decode()
@@ -56,7 +69,8 @@ def test_the_details_show_the_document_and_every_attempt(client, tenant, order_b
     )
     assert text(html, "document-payments") == "Cash Rp 41.800"
     assert text(html, "document-totals") == (
-        "Subtotal Rp 38.000 Order discount Rp 0 Tax Rp 3.800 Service charge Rp 0 Rounding Rp 0 Total Rp 41.800"
+        "Subtotal Rp 38.000 Order discount Rp 0 Tax Rp 3.800 Service charge Rp 0 Rounding Rp 0 "
+        "Total Rp 41.800"
     )
     attempts = re.findall(r'<article class="attempt" data-testid="attempt">\s*<h3>(.*?)</h3>', html, re.S)
     assert [" ".join(re.sub(r"<[^>]+>", " ", a).split()) for a in attempts] == [

@@ -7,6 +7,10 @@ from django.http import StreamingHttpResponse
 from tests.sync.activity_rows import URL, at, login, make
 
 
+def content(response: StreamingHttpResponse) -> str:
+    return b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+
+
 def test_the_export_has_the_filtered_rows_exactly(client, tenant, outsider, order_body):
     make(tenant, order_body, "ORD-1", created=at(20, 23, 50), started=at(20, 23, 59), completed=at(21, 0, 1))
     make(
@@ -27,24 +31,28 @@ def test_the_export_has_the_filtered_rows_exactly(client, tenant, outsider, orde
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="sync-activity-kopi-')
-    assert b"".join(response.streaming_content).decode() == (
-        "Type,POS reference,Outlet code,Outlet,Accurate number,Status,Started,Completed,Attempts,Amount,Reason\r\n"
+    assert content(response) == (
+        "Type,POS reference,Outlet code,Outlet,Accurate number,Status,Started,Completed,Attempts,"
+        "Amount,Reason\r\n"
         "Sale,ORD-3,JKT01,Jakarta Pusat,,Pending,,,0,41800.00,\r\n"
         "Sale,ORD-2,BALI1,Denpasar,BALI1-ORD-2,Failed,2026-11-21 10:01:00,2026-11-21 10:02:00,3,41800.00,"
         '"Item SKU-9 is not in Accurate, ""Kue""."\r\n'
-        "Sale,ORD-1,JKT01,Jakarta Pusat,JKT01-ORD-1,Success,2026-11-20 23:59:00,2026-11-21 00:01:00,1,41800.00,\r\n"
+        "Sale,ORD-1,JKT01,Jakarta Pusat,JKT01-ORD-1,Success,2026-11-20 23:59:00,2026-11-21 00:01:00,1,"
+        "41800.00,\r\n"
     )
 
 
 def test_the_export_follows_the_filters(client, tenant, order_body):
     make(tenant, order_body, "ORD-1", completed=at(21, 9))
     make(tenant, order_body, "ORD-2", outlet="BALI1", status="failed", completed=at(21, 9), reason="x")
-    response = login(client, tenant.owner).get(f"{URL}export.csv?status=failed&outlet={tenant.other_outlet.pk}")
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    response = login(client, tenant.owner).get(
+        f"{URL}export.csv?status=failed&outlet={tenant.other_outlet.pk}"
+    )
+    lines = content(response).splitlines()
     assert [line.split(",")[1] for line in lines] == ["POS reference", "ORD-2"]
 
 
 def test_an_invalid_filter_exports_only_the_header(client, tenant, outsider, order_body):
     make(tenant, order_body, "ORD-1", completed=at(21, 9))
     response = login(client, tenant.owner).get(f"{URL}export.csv?outlet={outsider.outlet.pk}")
-    assert b"".join(response.streaming_content).decode().count("\r\n") == 1
+    assert content(response).count("\r\n") == 1

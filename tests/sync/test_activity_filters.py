@@ -17,9 +17,16 @@ from tests.sync.activity_rows import URL, at, login, make, shown
 def rows(tenant: Any, order_body: Any) -> dict[str, Any]:
     return {
         "midnight": make(
-            tenant, order_body, "ORD-MID", created=at(20, 23, 50), started=at(20, 23, 59), completed=at(21, 0, 1)
+            tenant,
+            order_body,
+            "ORD-MID",
+            created=at(20, 23, 50),
+            started=at(20, 23, 59),
+            completed=at(21, 0, 1),
         ),
-        "day21": make(tenant, order_body, "ORD-21", created=at(21, 9), started=at(21, 9, 5), completed=at(21, 9, 6)),
+        "day21": make(
+            tenant, order_body, "ORD-21", created=at(21, 9), started=at(21, 9, 5), completed=at(21, 9, 6)
+        ),
         "failed_bali": make(
             tenant,
             order_body,
@@ -43,7 +50,13 @@ def rows(tenant: Any, order_body: Any) -> dict[str, Any]:
         ),
         "pending": make(tenant, order_body, "ORD-PEND", status="pending", created=at(22, 8), attempts=0),
         "running": make(
-            tenant, order_body, "ORD-RUN", outlet="BALI1", status="running", created=at(22, 9), started=at(22, 9, 1)
+            tenant,
+            order_body,
+            "ORD-RUN",
+            outlet="BALI1",
+            status="running",
+            created=at(22, 9),
+            started=at(22, 9, 1),
         ),
     }
 
@@ -80,7 +93,13 @@ def test_another_stores_outlet_is_an_invalid_choice_and_shows_nothing(client, te
 
 def test_start_date_counts_the_local_day_of_the_start(client, tenant, rows):
     # Started 23:59 on the 20th in Jakarta (16:59 UTC): on the 20th, not the 21st.
-    assert page(client, tenant, "?start=2026-11-20") == ["ORD-RUN", "ORD-FJKT", "ORD-BALI", "ORD-21", "ORD-MID"]
+    assert page(client, tenant, "?start=2026-11-20") == [
+        "ORD-RUN",
+        "ORD-FJKT",
+        "ORD-BALI",
+        "ORD-21",
+        "ORD-MID",
+    ]
     assert page(client, tenant, "?start=2026-11-21") == ["ORD-RUN", "ORD-FJKT", "ORD-BALI", "ORD-21"]
     assert page(client, tenant, "?start=2026-11-22") == ["ORD-RUN"]
 
@@ -95,7 +114,12 @@ def test_start_and_end_on_the_same_day(client, tenant, rows):
     # The midnight sale started on the 20th and completed on the 21st: in neither single day.
     assert page(client, tenant, "?start=2026-11-21&end=2026-11-21") == ["ORD-FJKT", "ORD-BALI", "ORD-21"]
     assert page(client, tenant, "?start=2026-11-20&end=2026-11-20") == []
-    assert page(client, tenant, "?start=2026-11-20&end=2026-11-21") == ["ORD-FJKT", "ORD-BALI", "ORD-21", "ORD-MID"]
+    assert page(client, tenant, "?start=2026-11-20&end=2026-11-21") == [
+        "ORD-FJKT",
+        "ORD-BALI",
+        "ORD-21",
+        "ORD-MID",
+    ]
 
 
 def test_status_outlet_and_dates_together(client, tenant, rows):
@@ -106,14 +130,23 @@ def test_status_outlet_and_dates_together(client, tenant, rows):
 
 
 def test_an_empty_result_says_so(client, tenant, rows):
-    response = login(client, tenant.owner).get(f"{URL}?status=failed&outlet={tenant.outlet.pk}&end=2026-11-20")
+    response = login(client, tenant.owner).get(
+        f"{URL}?status=failed&outlet={tenant.outlet.pk}&end=2026-11-20"
+    )
     assert shown(response) == []
     assert b'data-testid="no-activities"' in response.content
     assert b'data-testid="older"' not in response.content
 
 
 def test_type(client, tenant, rows):
-    assert page(client, tenant, "?kind=order") == ["ORD-RUN", "ORD-PEND", "ORD-FJKT", "ORD-BALI", "ORD-21", "ORD-MID"]
+    assert page(client, tenant, "?kind=order") == [
+        "ORD-RUN",
+        "ORD-PEND",
+        "ORD-FJKT",
+        "ORD-BALI",
+        "ORD-21",
+        "ORD-MID",
+    ]
     assert page(client, tenant, "?kind=deposit") == []
 
 

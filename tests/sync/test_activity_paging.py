@@ -31,12 +31,14 @@ def expected(tenant: Any, **filters: Any) -> list[str]:
 
 def walk(client: Any, start: str) -> tuple[list[list[str]], list[str]]:
     """Follow Older to the end, then Newer back to the start: the pages each way."""
-    pages, url = [], start
+    pages: list[list[str]] = []
+    back: list[list[str]] = []
+    url: str | None = start
+    last = start
     while url:
         html = client.get(url).content.decode()
         pages.append(shown_html(html))
         last, url = url, link(html, "older")
-    back = []
     url = link(client.get(last).content.decode(), "newer")
     while url:
         html = client.get(url).content.decode()
@@ -69,7 +71,7 @@ def test_paging_keeps_the_filters(client, tenant, order_body):
     post_batch(tenant, order_body, [f"ORD-{n:03d}" for n in range(120)])
     SyncActivity.objects.filter(store=tenant.store, pos_number__endswith="1").update(status="failed")
     failed = expected(tenant, status="failed")
-    pages, back = walk(login(client, tenant.owner), f"{URL}?status=failed&outlet={tenant.outlet.pk}")
+    pages, _back = walk(login(client, tenant.owner), f"{URL}?status=failed&outlet={tenant.outlet.pk}")
     assert [pos for page in pages for pos in page] == failed == [f"ORD-{n:03d}" for n in range(111, 0, -10)]
     assert len(pages) == 1
 

@@ -19,7 +19,7 @@ def panel_html(client: Any, tenant: Any) -> str:
     AddOn.objects.get_or_create(store=tenant.store)
     response = login(client, tenant.staff).get("/apps/accurate/")
     assert response.status_code == 200
-    html = response.content.decode()
+    html: str = response.content.decode()
     start = html.index('data-testid="panel-activity"')
     return html[start : html.index("</section>", start)]
 
@@ -42,9 +42,9 @@ def test_the_panel_counts_and_the_latest_sync(client, tenant, outsider, order_bo
     assert value(html, "count-success") == "2"
     assert value(html, "count-failed") == "1"
     assert value(html, "count-pending") == "2"
-    assert " ".join(re.sub(r"<[^>]+>", " ", html.split('data-testid="last-sync">')[1].split("</p>")[0]).split()) == (
-        "Last sync: 2026-11-21 23:59 Success (Asia/Jakarta)"
-    )
+    assert " ".join(
+        re.sub(r"<[^>]+>", " ", html.split('data-testid="last-sync">')[1].split("</p>")[0]).split()
+    ) == ("Last sync: 2026-11-21 23:59 Success (Asia/Jakarta)")
     assert value(html, "banner-failed").startswith("1 sync failed.")
     assert 'data-testid="banner-reconnect"' not in html
     assert f'href="{URL}" data-testid="show-details"' in html

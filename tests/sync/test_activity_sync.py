@@ -37,7 +37,13 @@ def failed(tenant: Any, order_body: Any) -> SyncActivity:
 
 def state(activity: SyncActivity) -> tuple[Any, ...]:
     activity.refresh_from_db()
-    return (activity.status, activity.started_at, activity.completed_at, activity.status_reason, activity.attempts)
+    return (
+        activity.status,
+        activity.started_at,
+        activity.completed_at,
+        activity.status_reason,
+        activity.attempts,
+    )
 
 
 @pytest.mark.parametrize("who", ["owner", "staff"])
@@ -56,7 +62,9 @@ def test_a_member_syncs_a_failed_row_again(
     assert enqueued == [tenant.store.pk]
 
 
-def test_a_held_pending_row_becomes_due_now(client, tenant, order_body, enqueued, django_capture_on_commit_callbacks):
+def test_a_held_pending_row_becomes_due_now(
+    client, tenant, order_body, enqueued, django_capture_on_commit_callbacks
+):
     held = make(tenant, order_body, "ORD-H", status="pending", attempts=0)
     assert held.due_at is None
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,7 +74,9 @@ def test_a_held_pending_row_becomes_due_now(client, tenant, order_body, enqueued
     assert enqueued == [tenant.store.pk]
 
 
-def test_a_successful_row_is_left_alone(client, tenant, order_body, enqueued, django_capture_on_commit_callbacks):
+def test_a_successful_row_is_left_alone(
+    client, tenant, order_body, enqueued, django_capture_on_commit_callbacks
+):
     done = make(tenant, order_body, "ORD-OK", started=at(21, 9), completed=at(21, 9, 1))
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, tenant.owner).post(f"{URL}{done.pk}/sync/")
