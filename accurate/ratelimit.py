@@ -13,7 +13,6 @@ import random
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -35,8 +34,9 @@ DEFAULT_MAX_WAIT = 60.0
 WINDOW = 1.05
 # How often a caller waiting for an in-flight slot looks again.
 POLL = 0.02
-# A start is reserved at most this far ahead; a caller further back in line asks again later.
-AHEAD = 1.0
+# A start is reserved at most this far ahead; a caller further back in line asks again later. Short,
+# so that the window of a reservation is counted from starts that really happened (see _STARTED).
+AHEAD = 0.25
 
 
 class RateLimiter(Protocol):
@@ -101,6 +101,15 @@ redis.call('PEXPIRE', KEYS[2], math.ceil((at - now + ttl) / 1000) + 1000)
 return {1, at - now}
 """
 
+# KEYS: starts. ARGV: slot id. The start as it really happened (a sleeper may wake late under load):
+# the next reservations count their window from it, so a late start never squeezes nine into one.
+_STARTED = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
+return 1
+"""
+
 # KEYS: pause. ARGV: seconds (µs). Extends the pause, never shortens it.
 _SLOW_DOWN = """
 local t = redis.call('TIME')
@@ -156,6 +165,7 @@ class RedisRateLimiter(_Slots):
         self.namespace = namespace
         self._acquire = client.register_script(_ACQUIRE)
         self._slow_down = client.register_script(_SLOW_DOWN)
+        self._started = client.register_script(_STARTED)
 
     def _keys(self, key: str) -> list[str]:
         # The braces keep a key's three entries in one Redis Cluster slot.
@@ -185,6 +195,7 @@ class RedisRateLimiter(_Slots):
                 ) from exc
             if taken:
                 time.sleep(wait_us / 1e6)  # the reserved moment
+                self._mark_started(keys[0], slot_id)
                 return slot_id
             waited = time.monotonic() - started
             if waited >= self.max_wait:
@@ -193,6 +204,12 @@ class RedisRateLimiter(_Slots):
             # A little jitter, so that waiting workers do not all ask again at the same instant.
             pause = min(pause + random.uniform(0, POLL / 2), self.max_wait - waited)
             time.sleep(max(pause, 0.001))
+
+    def _mark_started(self, starts_key: str, slot_id: str) -> None:
+        try:
+            self._started(keys=[starts_key], args=[slot_id])
+        except redis.RedisError:
+            logger.warning("rate limiter: could not record a start of %s", starts_key)
 
     def release(self, key: str, slot_id: str) -> None:
         try:
@@ -207,7 +224,7 @@ class RedisRateLimiter(_Slots):
 
 class _LocalKey:
     def __init__(self) -> None:
-        self.starts: deque[float] = deque()
+        self.starts: dict[str, float] = {}  # slot id → start time (reserved, then as it happened)
         self.slots: dict[str, float] = {}
         self.pause_until = 0.0
 
@@ -235,8 +252,8 @@ class LocalRateLimiter(_Slots):
     def _try(self, state: _LocalKey, slot_id: str, now: float) -> tuple[bool, float]:
         """Reserve a start as the Redis script does: (True, seconds to sleep before sending), or
         (False, seconds to wait before asking again; -1: until a slot is released)."""
-        while state.starts and state.starts[0] <= now - WINDOW:
-            state.starts.popleft()
+        for old in [sid for sid, at in state.starts.items() if at <= now - WINDOW]:
+            del state.starts[old]
         for expired in [sid for sid, until in state.slots.items() if until <= now]:
             del state.slots[expired]
         if state.pause_until > now:
@@ -245,13 +262,14 @@ class LocalRateLimiter(_Slots):
             # A slot frees on release (which notifies) or on expiry.
             return False, min(state.slots.values()) - now
         at = now
-        if state.starts:
-            at = max(at, state.starts[-1] + WINDOW / self.per_second)
-        if len(state.starts) >= self.per_second:
-            at = max(at, state.starts[-self.per_second] + WINDOW + 1e-6)
+        times = sorted(state.starts.values())
+        if times:
+            at = max(at, times[-1] + WINDOW / self.per_second)
+        if len(times) >= self.per_second:
+            at = max(at, times[-self.per_second] + WINDOW + 1e-6)
         if at - now > AHEAD:
             return False, at - now - AHEAD
-        state.starts.append(at)
+        state.starts[slot_id] = at
         state.slots[slot_id] = at + self.slot_ttl
         return True, at - now
 
@@ -270,6 +288,9 @@ class LocalRateLimiter(_Slots):
                     raise _too_long(key, waited)
                 self._changed.wait(min(wait, self.max_wait - waited) + 1e-4)
         time.sleep(wait)  # the reserved moment, outside the lock
+        with self._changed:
+            if slot_id in state.starts:  # as it happened (a late wake-up moves it later)
+                state.starts[slot_id] = max(state.starts[slot_id], time.monotonic())
         return slot_id
 
     def release(self, key: str, slot_id: str) -> None:
