@@ -47,7 +47,7 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         return json_response({"error": "not_found", "path": request.path}, 404)
     sandbox.stats.add("requests")
     token = request.bearer()
-    if not sandbox.limiter.enter(token):
+    if not sandbox.limiter.enter(token, arrived=request.arrived):
         return envelope(False, [RATE_LIMITED], 429)
     try:
         if account is not None:

@@ -16,6 +16,9 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]  # names lower-cased
     body: bytes = b""
+    # When its request line arrived (time.monotonic()): what the limits count, however long the
+    # body then takes to read and however busy the process is.
+    arrived: float | None = None
 
     def arg(self, name: str, default: str = "") -> str:
         values = self.query.get(name)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ def token_label(token: str) -> str:
 
 @dataclass
 class TokenState:
-    started: deque[float] = field(default_factory=deque)  # accepted start times within the last second
+    started: list[float] = field(default_factory=list)  # accepted arrival times, sorted, recent ones
     in_flight: int = 0
     max_per_second: int = 0
     max_in_flight: int = 0
@@ -37,22 +37,44 @@ class Limiter:
         self.lock = threading.Lock()
         self.tokens: dict[str, TokenState] = {}
 
-    def enter(self, token: str) -> bool:
-        """Start one request for this token; False (and nothing held) when over either limit."""
-        now = time.monotonic()
+    def enter(self, token: str, arrived: float | None = None) -> bool:
+        """Start one request for this token; False (and nothing held) when over either limit.
+
+        Starts are counted at their arrival (`arrived`, when the request line came in), which may
+        be a little before a request that arrived later got here: no one-second window, wherever
+        it falls, may hold more than `rate` accepted arrivals.
+        """
+        at = time.monotonic() if arrived is None else arrived
         with self.lock:
             state = self.tokens.setdefault(token_label(token), TokenState())
             state.requests += 1
-            while state.started and state.started[0] <= now - WINDOW_S:
-                state.started.popleft()
-            if len(state.started) >= self.rate or state.in_flight >= self.in_flight:
+            newest = state.started[-1] if state.started else at
+            del state.started[: bisect.bisect_right(state.started, max(newest, at) - 2 * WINDOW_S)]
+            if self._crowded(state.started, at) or state.in_flight >= self.in_flight:
                 state.rejected += 1
                 return False
-            state.started.append(now)
+            bisect.insort(state.started, at)
             state.in_flight += 1
-            state.max_per_second = max(state.max_per_second, len(state.started))
+            state.max_per_second = max(state.max_per_second, self._most_in_a_window(state.started, at))
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
             return True
+
+    def _crowded(self, started: list[float], at: float) -> bool:
+        """Would a start at `at` make some one-second window hold more than `rate` starts?"""
+        return self._most_in_a_window(sorted([*started, at]), at) > self.rate
+
+    @staticmethod
+    def _most_in_a_window(started: list[float], at: float) -> int:
+        """The most starts in a half-open one-second window [t, t + 1) that contains `at`."""
+        low = bisect.bisect_right(started, at - WINDOW_S)
+        high = bisect.bisect_left(started, at + WINDOW_S)
+        near = started[low:high]
+        most, first = 0, 0
+        for last, value in enumerate(near):
+            while near[first] <= value - WINDOW_S:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def leave(self, token: str) -> None:
         with self.lock:

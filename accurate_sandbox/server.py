@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,6 +38,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self.serve()
 
+    def parse_request(self) -> bool:
+        # Called right after the request line is read: the moment the request arrived.
+        self.arrived = time.monotonic()
+        return super().parse_request()
+
     def read_request(self) -> Request:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -44,7 +50,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             raise ValueError("body too large")
         body = self.rfile.read(length) if length > 0 else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        return Request(self.command, url.path, parse_qs(url.query, keep_blank_values=True), headers, body)
+        query = parse_qs(url.query, keep_blank_values=True)
+        return Request(self.command, url.path, query, headers, body, arrived=self.arrived)
 
     def serve(self) -> None:
         try:

@@ -83,3 +83,18 @@ def test_limits_are_per_token(tmp_path: Path) -> None:
         assert requests.get(url, headers=other, timeout=TIMEOUT).status_code == 401
     finally:
         stop_sandbox(sandbox)
+
+
+def test_starts_count_at_their_arrival_even_when_handled_out_of_order() -> None:
+    from accurate_sandbox.limits import Limiter
+
+    limiter = Limiter(rate=3, in_flight=10)
+    # Arrived at 0.0, 0.4 and 0.8 s; the one of 0.4 s was handled last (a busy process).
+    assert limiter.enter("t", arrived=100.0)
+    assert limiter.enter("t", arrived=100.8)
+    assert limiter.enter("t", arrived=100.4)
+    # A fourth arrival within a second of the first is over the limit, whenever it is handled.
+    assert not limiter.enter("t", arrived=100.9)
+    # One a second after the first fits: the window [100.4, 101.4) holds 100.4, 100.8 and it.
+    assert limiter.enter("t", arrived=101.0)
+    assert limiter.snapshot()["max_started_per_second"] == 3
