@@ -53,14 +53,17 @@ def _too_long(key: str, waited: float) -> AccurateError:
     return AccurateError(ErrorKind.rate_limited, [f"waited {waited:.1f}s for a request slot"])
 
 
-# KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when).
+# KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when),
+# the last reserved start.
 # ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs), how far ahead a start may be
 # reserved (µs).
 # A start is reserved at the earliest moment the limits allow: `window / per_second` after the last
 # start (evenly spaced: a burst granted together would reach Accurate bunched by network and
 # scheduling jitter, and its window would see one too many) and `window` after the start
-# `per_second` places back. The caller sleeps until its moment and sends: no herd of waiters racing
-# for a freed slot, no wake-up lost. The slot counts as in flight from the reservation.
+# `per_second` places back. The spacing counts from the last *reserved* moment (a late sender does
+# not push every later start back); the window counts starts as they really happened. The caller
+# sleeps until its moment and sends: no herd of waiters racing for a freed slot, no wake-up lost.
+# The slot counts as in flight from the reservation.
 # Returns {1, µs to sleep before sending} when reserved, else {0, µs to wait before asking again
 # (0: unknown, a slot must be released first)}.
 # The clock is Redis's, so workers on machines whose clocks differ still share one window.
@@ -82,9 +85,9 @@ if redis.call('ZCARD', KEYS[2]) >= in_flight then
   return {0, 0}
 end
 local at = now
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if last[2] then
-  at = math.max(at, tonumber(last[2]) + math.floor(window / per_second))
+local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+if last > 0 then
+  at = math.max(at, last + math.floor(window / per_second))
 end
 local count = redis.call('ZCARD', KEYS[1])
 if count >= per_second then
@@ -96,6 +99,7 @@ if at - now > ahead then
 end
 redis.call('ZADD', KEYS[1], at, ARGV[4])
 redis.call('ZADD', KEYS[2], at + ttl, ARGV[4])
+redis.call('SET', KEYS[4], string.format('%d', at), 'PX', math.ceil((at - now + window) / 1000) + 1000)
 redis.call('PEXPIRE', KEYS[1], math.ceil((at - now + window) / 1000) + 1000)
 redis.call('PEXPIRE', KEYS[2], math.ceil((at - now + ttl) / 1000) + 1000)
 return {1, at - now}
@@ -168,9 +172,9 @@ class RedisRateLimiter(_Slots):
         self._started = client.register_script(_STARTED)
 
     def _keys(self, key: str) -> list[str]:
-        # The braces keep a key's three entries in one Redis Cluster slot.
+        # The braces keep a key's entries in one Redis Cluster slot.
         base = f"{self.namespace}:{{{key}}}"
-        return [f"{base}:starts", f"{base}:slots", f"{base}:pause"]
+        return [f"{base}:starts", f"{base}:slots", f"{base}:pause", f"{base}:next"]
 
     def acquire(self, key: str) -> str:
         """Wait for a slot and take it; returns its id for `release`. Raises rate_limited after max_wait."""
@@ -227,6 +231,7 @@ class _LocalKey:
         self.starts: dict[str, float] = {}  # slot id → start time (reserved, then as it happened)
         self.slots: dict[str, float] = {}
         self.pause_until = 0.0
+        self.last_reserved = 0.0
 
 
 class LocalRateLimiter(_Slots):
@@ -263,13 +268,14 @@ class LocalRateLimiter(_Slots):
             return False, min(state.slots.values()) - now
         at = now
         times = sorted(state.starts.values())
-        if times:
-            at = max(at, times[-1] + WINDOW / self.per_second)
+        if state.last_reserved:
+            at = max(at, state.last_reserved + WINDOW / self.per_second)
         if len(times) >= self.per_second:
             at = max(at, times[-self.per_second] + WINDOW + 1e-6)
         if at - now > AHEAD:
             return False, at - now - AHEAD
         state.starts[slot_id] = at
+        state.last_reserved = at
         state.slots[slot_id] = at + self.slot_ttl
         return True, at - now
 

@@ -95,6 +95,9 @@ def make_server(config: SandboxConfig) -> SandboxHTTPServer:
 
 
 def serve(config: SandboxConfig) -> None:
+    # Threads that only wait to read a request line get the interpreter sooner while another thread
+    # saves a large bulk call (5 ms by default): arrivals are timed closer to when they came.
+    sys.setswitchinterval(0.001)
     server = make_server(config)
     print(f"Accurate sandbox listening on {server.sandbox.base_url}", flush=True)
     try:

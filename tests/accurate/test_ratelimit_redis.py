@@ -105,7 +105,7 @@ def test_keys_hold_no_token_and_are_namespaced(namespace):
     with limiter.slot("conn-1"):
         keys = sorted(k.decode() for k in redis.Redis.from_url(REDIS_URL).scan_iter(f"{namespace}:*"))
 
-    assert keys == [f"{namespace}:{{conn-1}}:slots", f"{namespace}:{{conn-1}}:starts"]
+    assert keys == [f"{namespace}:{{conn-1}}:{part}" for part in ("next", "slots", "starts")]
 
 
 def test_the_factory_picks_redis_when_given_a_url_and_the_local_limiter_otherwise():
