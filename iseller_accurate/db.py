@@ -64,7 +64,8 @@ def update_rows(
 
     Each row is {attname: value} holding the `match` columns (which pick the row: the id, and what
     a claim must still hold) and the `fields` to set. `where` adds conditions every row must meet
-    ({attname: value}, equality). On PostgreSQL: `UPDATE … FROM unnest(<arrays>)`; elsewhere one UPDATE per row.
+    ({attname: value}, equality). On PostgreSQL: `UPDATE … FROM unnest(<arrays>)`; elsewhere one
+    UPDATE per row.
     """
     if not rows:
         return 0

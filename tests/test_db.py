@@ -82,3 +82,32 @@ def test_it_inserts_json_columns_with_exact_decimals(tenant, order_body):
         [],
         "",
     )
+
+
+@pytest.mark.django_db
+def test_update_rows_sets_each_rows_own_values_where_the_claim_still_holds(tenant, order_body):
+    from iseller_accurate.db import update_rows
+
+    for number in ("A", "B", "C"):
+        tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(number), format="json")
+    a, b, c = SyncActivity.objects.order_by("id")
+    SyncActivity.objects.filter(pk__in=[a.pk, b.pk]).update(status="running", attempts=1)
+
+    updated = update_rows(
+        SyncActivity,
+        [
+            {"id": a.pk, "attempts": 1, "status": "success", "accurate_number": "JKT01-A"},
+            {"id": b.pk, "attempts": 2, "status": "success", "accurate_number": "JKT01-B"},  # lost claim
+            {"id": c.pk, "attempts": 0, "status": "failed", "accurate_number": "JKT01-C"},  # not running
+        ],
+        match=["id", "attempts"],
+        fields=["status", "accurate_number"],
+        where={"status": "running"},
+    )
+
+    assert updated == 1
+    assert list(SyncActivity.objects.order_by("id").values_list("status", "accurate_number")) == [
+        ("success", "JKT01-A"),
+        ("running", ""),
+        ("pending", ""),
+    ]
