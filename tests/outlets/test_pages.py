@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from outlets.models import ApiKey
@@ -69,10 +70,13 @@ def test_logging_out_is_a_post(client, tenant):
 
 def test_the_owner_sees_own_outlets_with_order_and_sync_counts(client, tenant, outsider, order_body):
     api = tenant.api()
-    for number in ("ORD-1", "ORD-2", "ORD-3"):
+    for number in ("ORD-1", "ORD-2", "ORD-3", "ORD-4"):
         assert api.post(ORDERS_URL, order_body(number), format="json").status_code == 201
     SyncActivity.objects.filter(pos_number="ORD-1").update(status="failed")
-    SyncActivity.objects.filter(pos_number="ORD-2").update(status="success")
+    SyncActivity.objects.filter(pos_number="ORD-2").update(status="success", completed_at=timezone.now())
+    # Synced before the store's midnight: not in today's count.
+    yesterday = timezone.now() - timedelta(days=1, hours=1)
+    SyncActivity.objects.filter(pos_number="ORD-4").update(status="success", completed_at=yesterday)
     outlet_create(store=outsider.store, code="BDG01", name="Roti Bandung")
     assert outsider.api().post(ORDERS_URL, order_body("ROTI-1"), format="json").status_code == 201
     client.force_login(tenant.owner)
@@ -94,11 +98,11 @@ def test_the_owner_sees_own_outlets_with_order_and_sync_counts(client, tenant, o
     ]
     assert rows == [
         ("BALI1", "Denpasar", 0, Decimal("0"), 0, 0, 0),
-        ("JKT01", "Jakarta Pusat", 3, Decimal("125400.00"), 1, 1, 1),
+        ("JKT01", "Jakarta Pusat", 4, Decimal("167200.00"), 1, 1, 1),
     ]
     html = response.content.decode()
     assert "Toko Kopi" in html
-    assert "Rp 125.400" in html
+    assert "Rp 167.200" in html
     assert "Asia/Makassar" in html
     assert "Roti Bandung" not in html
     assert "Toko Roti" not in html
