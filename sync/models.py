@@ -106,8 +106,14 @@ class SyncActivity(models.Model):
     # Indexed by activity_store_status, which starts with the store.
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_activities", db_index=False)
     # Empty for store-level rows (a batch of a product push), set for every outlet document.
+    # Indexed by activity_outlet_created, which starts with the outlet.
     outlet = models.ForeignKey(
-        Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="sync_activities"
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sync_activities",
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
