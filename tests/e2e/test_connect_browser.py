@@ -43,7 +43,7 @@ def test_the_owner_connects_picks_a_database_and_activates_an_outlet(transaction
             page.goto(product.url + "/login/")
             page.fill("#id_username", "kopi-owner")
             page.fill("#id_password", "pw-owner-123")
-            page.click("button[type=submit]")
+            page.click('form[action="/login/"] button[type=submit]')
             page.wait_for_url(product.url + "/")
 
             # Apps → activate the add-on; it now has its own entry in the Apps menu.

@@ -193,7 +193,7 @@ def test_the_owner_logs_in_and_sees_the_demo_store(stack):
             assert page.url == stack.url + "/login/?next=/"
             page.fill("#id_username", "owner")
             page.fill("#id_password", "accurate-demo")
-            page.click("button[type=submit]")
+            page.click('form[action="/login/"] button[type=submit]')
             page.wait_for_url(stack.url + "/")
 
             store = page.inner_text("[data-testid=store-name]")
