@@ -48,7 +48,10 @@ def test_the_dashboard_speaks_indonesian_when_the_language_cookie_says_so(tenant
     assert '<html lang="id">' in html
     assert "<h1>Dasbor</h1>" in html
     assert "<h2>Dokumen terbaru untuk disinkronkan</h2>" in html
-    assert '<th class="num">Menunggu</th><th class="num">Gagal</th><th class="num">Tersinkron hari ini</th>' in html
+    headers = (
+        '<th class="num">Menunggu</th><th class="num">Gagal</th><th class="num">Tersinkron hari ini</th>'
+    )
+    assert headers in html
     assert "<td>Penjualan</td>" in html
     assert '<span class="badge pending">Menunggu</span>' in html
     assert "<th>Dibuat (Asia/Jakarta)</th>" in html
