@@ -31,6 +31,7 @@ from sync.mappers import (
     transfer_out_number,
 )
 from sync.models import SyncActivity
+from sync.services import SOURCE_FIELD
 
 Kind = SyncActivity.Kind
 Key = tuple[str, str]  # (module, number) of a document in Accurate
@@ -126,7 +127,7 @@ def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Des
     if not activities:
         return []
     kind = activities[0].kind
-    source = SOURCE_ATTR[kind]
+    source = SOURCE_FIELD[kind]
     documents = LOADERS[kind]([getattr(a, f"{source}_id") for a in activities])
     works = []
     for activity in activities:
@@ -141,15 +142,3 @@ def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Des
             work.problem = str(problem)
         works.append(work)
     return works
-
-
-SOURCE_ATTR: dict[str, str] = {
-    Kind.ORDER: "order",
-    Kind.ORDER_VOID: "order",
-    Kind.REFUND: "refund",
-    Kind.TRANSFER_OUT: "transfer",
-    Kind.TRANSFER_IN: "transfer",
-    Kind.ADJUSTMENT: "adjustment",
-    Kind.STOCK_TAKE: "stock_take",
-    Kind.DEPOSIT: "deposit",
-}

@@ -7,31 +7,19 @@ them again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from sync.models import SyncActivity
 from tests.e2e.sync_support import (
-    SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 300
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def test_saves_answered_by_a_dropped_connection_all_land_once(stack, tenant):

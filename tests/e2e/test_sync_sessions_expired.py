@@ -6,20 +6,14 @@ lock and each call is tried once more. Nothing is lost or sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from sync.models import SyncActivity
 from tests.e2e.sync_support import (
-    SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
     wait_lanes_busy,
 )
 
@@ -27,12 +21,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LANES = 7  # the default ACCURATE_MAX_IN_FLIGHT
 ORDERS = LANES * 100
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def test_sessions_expired_mid_run_all_lands_once(stack, tenant):

@@ -6,31 +6,19 @@ them (no shift: due at once) and enqueues a push per free lane.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from sync.models import AccurateBinding, SyncActivity
 from tests.e2e.sync_support import (
-    SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 1000
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def test_a_thousand_orders_become_a_thousand_invoices_and_their_receipts(stack, tenant):

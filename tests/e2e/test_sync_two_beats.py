@@ -6,31 +6,19 @@ task without a free lane ends at once and rows are claimed once, so each documen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from sync.models import SyncActivity, SyncAttempt
 from tests.e2e.sync_support import (
-    SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 500
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def test_two_beats_at_once_post_nothing_twice(stack, tenant):
