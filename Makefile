@@ -37,7 +37,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 help:
 	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT))"
 	@echo "make test    ruff, mypy, check --deploy and pytest on PostgreSQL and Redis (what CI runs)"
-	@echo "make bench   run every bench/*.py; each prints JSON lines"
+	@echo "make bench   run every bench/*.py (helpers start with _); each prints JSON lines"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make fmt     ruff format and ruff check --fix"
 
@@ -105,7 +105,7 @@ chromium:
 # --- benchmarks: figures, never pass/fail. Each script sets up what it measures. ---
 
 bench: venv-dev services
-	@shopt -s nullglob; for script in bench/*.py; do \
+	@shopt -s nullglob; for script in bench/[!_]*.py; do \
 		echo "# $$script" >&2; \
 		$(BIN)/python "$$script"; \
 	done

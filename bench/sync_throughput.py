@@ -63,9 +63,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The script's own folder is on sys.path: the benches share their set-up.
+from _sync_setup import clean_menu, items_create, order_bodies, orders_create, store_connect  # noqa: E402
+from _sync_worker import cpu_seconds, profile_summary, start_workers, stop_workers, tail  # noqa: E402
 from ingest import DEFAULT_DATABASE_URL, SERVER_ENV, ensure_database  # noqa: E402
-from sync_setup import clean_menu, items_create, order_bodies, orders_create, store_connect  # noqa: E402
-from sync_worker import cpu_seconds, profile_summary, start_workers, stop_workers, tail  # noqa: E402
 
 from tests.sandbox_fixture import SandboxProcess, start_sandbox, stop_sandbox  # noqa: E402
 

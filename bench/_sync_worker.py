@@ -1,6 +1,6 @@
 """Real Celery workers for the sync benches: start, wait until ready, CPU time from /proc, stop.
 
-Run as a script it is a worker under cProfile instead (`python bench/sync_worker.py PROFILE_DIR
+Run as a script it is a worker under cProfile instead (`python bench/_sync_worker.py PROFILE_DIR
 <celery worker argv…>`): every task runs under its own profiler (the threads pool runs tasks on
 several threads and a profiler sees only its own thread), and each task's stats are dumped to
 PROFILE_DIR when it ends, to be summed by `profile_summary`.
