@@ -12,8 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from mapping.models import Connection
-from sync.engine.claim import due, lanes_ensure, lanes_free
-from sync.models import SyncActivity
+from sync.engine.claim import lanes_ensure, lanes_free, next_kind
 
 
 def lanes() -> int:
@@ -24,7 +23,7 @@ def pushes_enqueue(connection: Connection, now: datetime) -> int:
     """Enqueue a push task per free lane of the connection when it has due rows. Returns how many."""
     if not connection.is_connected or connection.database_id is None:
         return 0
-    if not SyncActivity.objects.filter(due(connection.store_id, now)).exists():
+    if next_kind(connection.store_id, now) is None:
         return 0
     lanes_ensure(connection.pk, lanes())
     count = lanes_free(connection, lanes(), now)

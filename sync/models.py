@@ -197,6 +197,12 @@ class SyncActivity(models.Model):
             models.Index(
                 fields=["store", "due_at"], condition=Q(status="pending"), name="activity_store_due"
             ),
+            # Each kind's claim, and the probe for the kind due longest.
+            models.Index(
+                fields=["store", "kind", "due_at", "id"],
+                condition=Q(status="pending"),
+                name="activity_store_kind_due",
+            ),
             *[
                 models.Index(
                     fields=[field], condition=Q(**{f"{field}__isnull": False}), name=f"activity_{field}"

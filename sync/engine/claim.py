@@ -9,10 +9,11 @@ conditional update, so two pushers never take the same row.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from mapping.models import Connection
@@ -66,24 +67,43 @@ def _landed(kind: str, source: str) -> Exists:
     return Exists(SyncActivity.objects.filter(kind=kind, status=Status.SUCCESS, **{source: OuterRef(source)}))
 
 
-def ready() -> Q:
-    """Rows whose documents need another one in Accurate first are claimed once it is there: a
-    refund after its sale, a void after the sale it takes out, a transfer in after its transfer out.
-    Until then they stay Pending without spending attempts."""
-    independent = [k for k in PUSHED_KINDS if k not in (Kind.REFUND, Kind.ORDER_VOID, Kind.TRANSFER_IN)]
-    refund_sale = SyncActivity.objects.filter(
-        kind=Kind.ORDER, status=Status.SUCCESS, order_id=OuterRef("refund__order_id")
-    )
-    return (
-        Q(kind__in=independent)
-        | Q(Exists(refund_sale), kind=Kind.REFUND)
-        | Q(_landed(Kind.ORDER, "order"), kind=Kind.ORDER_VOID)
-        | Q(_landed(Kind.TRANSFER_OUT, "transfer"), kind=Kind.TRANSFER_IN)
+def _refund_sale_landed() -> Exists:
+    # Through the refund's order inside the subquery: the claimed rows' query joins nothing, so it
+    # can lock them (FOR UPDATE) and read them in index order.
+    return Exists(
+        SyncActivity.objects.filter(
+            kind=Kind.ORDER, status=Status.SUCCESS, order__refunds=OuterRef("refund_id")
+        )
     )
 
 
-def due(store_id: int, now: datetime) -> Q:
-    return Q(store_id=store_id, status=Status.PENDING, due_at__lte=now) & ready()
+# Rows whose documents need another one in Accurate first are claimed once it is there: a refund
+# after its sale, a void after the sale it takes out, a transfer in after its transfer out. Until
+# then they stay Pending without spending attempts.
+PREREQUISITE: dict[str, Callable[[], Exists]] = {
+    Kind.REFUND: _refund_sale_landed,
+    Kind.ORDER_VOID: lambda: _landed(Kind.ORDER, "order"),
+    Kind.TRANSFER_IN: lambda: _landed(Kind.TRANSFER_OUT, "transfer"),
+}
+
+
+def due_of_kind(store_id: int, kind: str, now: datetime) -> QuerySet[SyncActivity]:
+    """The store's rows of one kind that are due and ready, in the order they are claimed (read
+    through the partial index on Pending rows by store, kind and due time)."""
+    rows = SyncActivity.objects.filter(store_id=store_id, kind=kind, status=Status.PENDING, due_at__lte=now)
+    if kind in PREREQUISITE:
+        rows = rows.filter(PREREQUISITE[kind]())
+    return rows.order_by("due_at", "id")
+
+
+def next_kind(store_id: int, now: datetime) -> str | None:
+    """The kind of the row due longest (a probe per kind: each reads one index entry or a few)."""
+    firsts = [
+        (first, kind)
+        for kind in PUSHED_KINDS
+        if (first := due_of_kind(store_id, kind, now).values_list("due_at", "id").first()) is not None
+    ]
+    return min(firsts)[1] if firsts else None
 
 
 def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) -> list[SyncActivity]:
@@ -91,19 +111,13 @@ def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) 
 
     The rows come back Running, with their attempt counted and `started_at` set on the first one.
     """
-    kind = (
-        SyncActivity.objects.filter(due(store_id, now))
-        .order_by("due_at", "id")
-        .values_list("kind", flat=True)
-        .first()
-    )
+    kind = next_kind(store_id, now)
     if kind is None:
         return []
     with transaction.atomic():
         ids = list(
-            SyncActivity.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(due(store_id, now), kind=kind)
-            .order_by("due_at", "id")
+            due_of_kind(store_id, kind, now)
+            .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:limit]
         )
         SyncActivity.objects.filter(pk__in=ids, status=Status.PENDING).update(
