@@ -52,8 +52,8 @@ def sales_release_due(*, store: Store, settings: SyncSettings, now: datetime) ->
     if not settings.sales_on_shift_close:
         cutoff = latest_hour(hour=settings.sales_hour, zone=ZoneInfo(store.time_zone), now=now)
         return release(held(store).filter(kind__in=SALES_KINDS, created_at__lt=cutoff), now)
-    # A void or a refund goes at once. If its sale is still held (shift open), the engine marks it
-    # "waiting for the invoice" and tries again until the sale is in Accurate.
+    # A void or a refund is due at once. If its sale is still held (shift open), the engine does not
+    # claim it until the sale is in Accurate (sync/engine/claim.py), so no attempt is spent waiting.
     released = release(held(store).filter(kind__in=(Kind.ORDER_VOID, Kind.REFUND)), now)
     # Correlated on the row's own order, so the UPDATE touches one table and keeps its conditions.
     shift_done = Order.objects.filter(pk=OuterRef("order_id")).filter(
