@@ -31,13 +31,14 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection as db_connection
 from django.utils import timezone
 
-from mapping.models import Connection, OutletMapping, PaymentAccount, SyncSettings
+from mapping.models import Connection, SyncSettings
 from mapping.services.connection import database_choose
 from mapping.services.credentials import accurate_client_for
 from outlets.models import Product
 from sync.models import PushLease, SyncActivity
 from tests.mapping.conftest import DB_ID, TEST_KEY, authorize, callback
 from tests.sandbox_fixture import SandboxProcess, start_sandbox, stop_sandbox
+from tests.sync.engine_helpers import map_outlet
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 STARTUP_S = 60.0
@@ -232,22 +233,7 @@ def store_connect(tenant: Any, sandbox: SandboxProcess, django_settings: Any) ->
 
 def outlet_map(tenant: Any) -> None:
     """JKT01 active on the sandbox's seed: branch, warehouse, accounts, cash/QRIS/debit accounts."""
-    mapping = OutletMapping.objects.create(
-        outlet=tenant.outlet,
-        branch_name="Pusat",
-        warehouse_name="Gudang Utama",
-        mdr_account_no="1103",
-        sales_discount_account_no="4103",
-        tax_account_no="2103",
-        service_charge_account_no="4102",
-        rounding_account_no="6102",
-        adjustment_account_no="5101",
-        deposit_account_no="2104",
-        active=True,
-        activated_at=timezone.now(),
-    )
-    for method, account in (("cash", "1101"), ("qris", "1102"), ("debit_card", "1102")):
-        PaymentAccount.objects.create(mapping=mapping, method=method, account_no=account)
+    map_outlet(tenant.outlet)
     SyncSettings.objects.update_or_create(
         store=tenant.store,
         defaults={"walk_in_customer_no": "C-WALKIN", "transit_warehouse_name": "Transit"},
