@@ -9,6 +9,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+SANDBOX_PORT ?= 8001
 
 # The suite runs on PostgreSQL and Redis. The key is a fixed test-only value, not a secret.
 # DEBUG=0 turns on the HTTPS redirect; the test client speaks plain HTTP, so that one setting is off.
@@ -32,11 +33,11 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 # Steps of `make test` run in order even under -j: services before the tests, lint first.
 .NOTPARALLEL:
 
-.PHONY: help venv venv-dev run test lint fmt typecheck pytest deploy-check services chromium bench clean
+.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check services chromium bench clean
 
 help:
-	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT))"
-	@echo "make test    ruff, mypy, check --deploy and pytest on PostgreSQL and Redis (what CI runs)"
+	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT), SANDBOX_PORT=$(SANDBOX_PORT))"
+	@echo "make test    ruff, mypy, check --deploy, pytest on PostgreSQL and Redis, then on the embedded stack (what CI runs)"
 	@echo "make bench   run every bench/*.py (helpers start with _); each prints JSON lines"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make fmt     ruff format and ruff check --fix"
@@ -65,12 +66,12 @@ run: venv
 	mkdir -p "$${VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	exec $(BIN)/python -m iseller_accurate.devserver --port $(PORT)
+	exec $(BIN)/python -m iseller_accurate.devserver --port $(PORT) --sandbox-port $(SANDBOX_PORT)
 
 # --- tests ---
 
 test: venv-dev services chromium
-	$(MAKE) --no-print-directory lint typecheck deploy-check pytest
+	$(MAKE) --no-print-directory lint typecheck deploy-check pytest pytest-embedded
 
 lint: venv-dev
 	$(BIN)/ruff check .
@@ -88,7 +89,15 @@ deploy-check: venv
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: venv-dev
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -m "not make_run" $(PYTEST_ARGS)
+
+# The embedded configuration `make run` uses: SQLite, the filesystem broker, the in-process rate
+# limiter, no server. The tests marked `embedded` run a second time here (each code path that
+# branches on the database, the end-to-end sync), and `make run` itself is walked from a fresh copy.
+pytest-embedded: venv-dev
+	var_dir="$$(mktemp -d)"; trap 'rm -rf "$$var_dir"' EXIT; \
+	env -u DATABASE_URL -u REDIS_URL -u SECRET_KEY DEBUG=1 VAR_DIR="$$var_dir" \
+		$(BIN)/pytest -m "embedded or make_run" $(PYTEST_ARGS)
 
 services:
 	.ci/services

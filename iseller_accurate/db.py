@@ -4,6 +4,9 @@ Django's bulk_create builds a model instance and prepares every field of every r
 500-order batch (1,500 lines, 500 payments, 500 outbox rows) that was a large share of the request.
 On PostgreSQL, one `INSERT … SELECT FROM unnest(<one array per column>)` hands the rows over as a few
 arrays instead. Elsewhere (SQLite, the embedded run) it falls back to bulk_create.
+
+Both paths store the same values: JSON columns are encoded with Django's encoder (a Decimal becomes
+its exact digits as a string, a datetime its ISO text) before either path sees them.
 """
 
 from __future__ import annotations
@@ -17,9 +20,15 @@ from django.db import connection, models
 from django.utils import timezone
 
 
+def json_ready(value: Any) -> Any:
+    """What a JSON column holds for `value`: plain JSON types, Decimals and datetimes as text."""
+    return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def _value(field: models.Field[Any, Any], row: Mapping[str, Any], now: Any) -> Any:
     if field.attname in row:
-        return row[field.attname]
+        value = row[field.attname]
+        return json_ready(value) if isinstance(field, models.JSONField) else value
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
     return field.get_default()
@@ -32,24 +41,27 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     """
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**row) for row in rows])
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    if connection.vendor != "postgresql":
+        # One prepared INSERT run per row: the same values as below (bulk_create would stamp the
+        # auto times itself, each a little apart).
+        placeholders = ", ".join(["%s"] * len(fields))
+        values = [[f.get_db_prep_save(_value(f, row, now), connection) for f in fields] for row in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
+        return
     columns = [[_value(field, row, now) for row in rows] for field in fields]
     for index, field in enumerate(fields):
         if isinstance(field, models.JSONField):
             # Sent as text and cast by the array's type: jsonb[] takes each element's JSON text.
-            columns[index] = [
-                None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in columns[index]
-            ]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)
+            columns[index] = [None if v is None else json.dumps(v) for v in columns[index]]
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"
     with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})", columns)
 
 
 def update_rows(
@@ -71,11 +83,15 @@ def update_rows(
         return 0
     meta = model._meta
     by_name = {f.attname: f for f in meta.concrete_fields}
+
+    def value(row: Mapping[str, Any], name: str) -> Any:
+        return json_ready(row[name]) if isinstance(by_name[name], models.JSONField) else row[name]
+
     if connection.vendor != "postgresql":
         count = 0
         for row in rows:
             queryset = model._default_manager.filter(**(where or {}), **{name: row[name] for name in match})
-            count += queryset.update(**{name: row[name] for name in fields})
+            count += queryset.update(**{name: value(row, name) for name in fields})
         return count
     quote = connection.ops.quote_name
     names = [*match, *fields]
@@ -83,7 +99,7 @@ def update_rows(
     for name in names:
         values = [row[name] for row in rows]
         if isinstance(by_name[name], models.JSONField):
-            values = [None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in values]
+            values = [None if v is None else json.dumps(json_ready(v)) for v in values]
         columns.append(values)
     arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in names)
     aliases = ", ".join(f"v_{name}" for name in names)

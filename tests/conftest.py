@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,3 +108,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     for alias in settings.DATABASES.values():
         if "postgresql" in alias["ENGINE"]:
             alias.setdefault("TEST", {})["NAME"] = f"test_{alias['NAME']}_{os.getpid()}"
+        elif "sqlite" in alias["ENGINE"]:
+            # A file, not memory: the end-to-end tests' worker and beat open the same database.
+            alias.setdefault("TEST", {})["NAME"] = str(Path(settings.VAR_DIR) / f"test-{os.getpid()}.sqlite3")

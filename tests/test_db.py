@@ -1,7 +1,12 @@
-"""insert_rows: plain rows in, model rows out, with defaults and auto times filled in."""
+"""insert_rows and update_rows: plain rows in, model rows out, with defaults and auto times filled in.
+
+Both branch on the database (arrays on PostgreSQL, one statement per row elsewhere): every test here
+runs on PostgreSQL and again on SQLite (`make test`'s embedded pass), and expects the same values.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +14,9 @@ from django.utils import timezone
 
 from iseller_accurate.db import insert_rows
 from outlets.models import Order, Payment
-from sync.models import SyncActivity
+from sync.models import SyncActivity, SyncAttempt
+
+pytestmark = pytest.mark.embedded
 
 
 @pytest.mark.django_db
@@ -57,8 +64,6 @@ def test_nothing_to_insert_is_no_query(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_it_inserts_json_columns_with_exact_decimals(tenant, order_body):
-    from sync.models import SyncAttempt
-
     tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(), format="json")
     activity = SyncActivity.objects.get()
     started = timezone.now()
@@ -110,4 +115,39 @@ def test_update_rows_sets_each_rows_own_values_where_the_claim_still_holds(tenan
         ("success", "JKT01-A"),
         ("running", ""),
         ("pending", ""),
+    ]
+
+
+AT = datetime(2026, 11, 20, 3, 15, 30, 250000, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_json_with_decimals_and_datetimes_reads_back_the_same_after_insert_and_update(tenant, order_body):
+    from iseller_accurate.db import update_rows
+
+    tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(), format="json")
+    activity = SyncActivity.objects.get()
+    sent = [{"payload": {"quantity": Decimal("1.500"), "unitPrice": Decimal("0.10")}, "at": AT}]
+    insert_rows(
+        SyncAttempt,
+        [{"activity_id": activity.pk, "started_at": AT, "outcome": "retry", "sent": sent, "answered": []}],
+    )
+    attempt = SyncAttempt.objects.get()
+    assert (attempt.sent, attempt.answered, attempt.started_at, attempt.duration_ms) == (
+        [{"payload": {"quantity": "1.500", "unitPrice": "0.10"}, "at": "2026-11-20T03:15:30.250Z"}],
+        [],
+        AT,
+        0,
+    )
+
+    updated = update_rows(
+        SyncAttempt,
+        [{"id": attempt.pk, "answered": [{"id": 7, "total": Decimal("41800.00"), "at": AT}]}],
+        match=["id"],
+        fields=["answered"],
+    )
+
+    assert updated == 1
+    assert SyncAttempt.objects.values_list("answered", flat=True).get() == [
+        {"id": 7, "total": "41800.00", "at": "2026-11-20T03:15:30.250Z"}
     ]

@@ -8,15 +8,17 @@ Each check is one aggregate query in SQL, whatever the size of the catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Length, Lower, Trim
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_stubs_ext import WithAnnotations
 
 from outlets.models import Product, Store
+
+if TYPE_CHECKING:  # a typing helper of the stubs, installed with the dev requirements only
+    from django_stubs_ext import WithAnnotations
 
 # Accurate rejects longer item codes (ACCURATE_API.md §7).
 SKU_MAX_LENGTH = 30
