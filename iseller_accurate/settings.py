@@ -155,7 +155,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# --- Redis: broker, cache and (later) the shared rate limiter. Unset for the embedded run. ---
+# --- Redis: broker, cache and the shared rate limiter. Unset for the embedded run. ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
@@ -199,15 +199,27 @@ CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A push task renews its lane every third of this; a worker that dies stops renewing, and once the
+# lane runs out the rows it held are taken back and sent again (after a lookup in Accurate).
+SYNC_LEASE_SECONDS = float(os.environ.get("SYNC_LEASE_SECONDS", "30"))
+# The beat looks for rows of dead workers this often: a killed worker costs at most a lease and this.
+SYNC_TAKE_BACK_EVERY_SECONDS = float(os.environ.get("SYNC_TAKE_BACK_EVERY_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "sync-requeue-stale": {"task": "sync.tasks.requeue_stale_activities", "schedule": 60.0},
+    "sync-requeue-stale": {
+        "task": "sync.tasks.requeue_stale_activities",
+        "schedule": SYNC_TAKE_BACK_EVERY_SECONDS,
+    },
     "sync-resume-product-pushes": {"task": "sync.tasks.resume_product_pushes", "schedule": 60.0},
     "sync-dispatch": {"task": "sync.tasks.dispatch", "schedule": 60.0},
     "sync-failure-digests": {"task": "sync.tasks.send_failure_digests", "schedule": 600.0},
 }
 
-# A sync activity left "running" longer than this (a killed worker) goes back to Pending.
+# A product push batch left "running" this long (a killed worker) goes back to Pending; so does a
+# document row claimed without a lane name (rows of earlier releases). Documents are taken back by
+# their lease (SYNC_LEASE_SECONDS), much sooner.
 SYNC_RUNNING_TIMEOUT_SECONDS = int(os.environ.get("SYNC_RUNNING_TIMEOUT_SECONDS", "900"))
+# Documents due this long with nothing reaching Accurate: the pages say syncing has stopped.
+SYNC_STALLED_AFTER_SECONDS = int(os.environ.get("SYNC_STALLED_AFTER_SECONDS", "600"))
 
 # --- Accurate Online ---
 # The embedded run talks to the local sandbox (`manage.py accurate_sandbox --port 8001`), which knows

@@ -143,6 +143,9 @@ class SyncActivity(models.Model):
     # The last answer left the outcome unknown (dropped connection, timeout, "number already used"):
     # look the numbers up in Accurate before sending anything again.
     needs_lookup = models.BooleanField(default=False)
+    # While Running: the push lane (PushLease.holder) the row was claimed under. Once that lane is
+    # no longer renewed, the worker is gone and the row is taken back (sync.engine.orphans).
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     accurate_id = models.BigIntegerField(null=True, blank=True)
     accurate_number = models.CharField(max_length=50, blank=True, default="")

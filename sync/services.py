@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Model
 from django.utils import timezone
@@ -104,15 +104,3 @@ def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
     activity.status = Status.PENDING
     activity.status_reason = reason
     activity.save(update_fields=["status", "status_reason", "updated_at"])
-
-
-def activities_requeue_stale(*, now: datetime, timeout: timedelta) -> int:
-    """Rows left Running by a worker that died go back to Pending, due now. Its worker may have
-    sent them before dying: they are looked up in Accurate before anything is sent again."""
-    return SyncActivity.objects.filter(status=Status.RUNNING, updated_at__lt=now - timeout).update(
-        status=Status.PENDING,
-        status_reason="The worker stopped while pushing; it will be tried again.",
-        due_at=now,
-        needs_lookup=True,
-        updated_at=now,
-    )

@@ -5,16 +5,23 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
+from .digest import failure_digests_send
+from .dispatch import dispatch as dispatch_due
+from .dispatch import lanes, pushes_enqueue_for_store
+from .engine.orphans import activities_take_back, running_timeout
+from .engine.run import connection_push
 from .product_push import services as product_push
 
 
 @shared_task(name="sync.tasks.requeue_stale_activities")
 def requeue_stale_activities() -> int:
-    """Beat, every minute: give rows a dead worker left Running back to the queue."""
-    return services.activities_requeue_stale(
-        now=timezone.now(), timeout=timedelta(seconds=settings.SYNC_RUNNING_TIMEOUT_SECONDS)
-    )
+    """Beat, every few seconds: take back the rows of workers that died (their lease ran out) and
+    push them again at once, after looking up in Accurate what the dead worker may have saved."""
+    now = timezone.now()
+    store_ids = activities_take_back(now=now, timeout=running_timeout())
+    for store_id in store_ids:
+        pushes_enqueue_for_store(store_id, now)
+    return len(store_ids)
 
 
 def _enqueue_next(task: Task[Any, Any], push_id: int) -> None:
@@ -54,8 +61,6 @@ def resume_product_pushes() -> list[int]:
 def dispatch() -> int:
     """Beat, every minute: release what the schedules make due and enqueue pushes per connection.
     Running it twice, or from two beats at once, does no harm."""
-    from .dispatch import dispatch as dispatch_due
-
     return dispatch_due(now=timezone.now())
 
 
@@ -63,9 +68,6 @@ def dispatch() -> int:
 def push(connection_id: int) -> int:
     """Push one connection's due rows while holding one of its lanes; hand over when the time is up.
     Safe to run twice: rows are claimed once, and a task without a free lane ends at once."""
-    from .dispatch import lanes
-    from .engine.run import connection_push
-
     result = connection_push(connection_id=connection_id, lanes=lanes())
     if result.more:
         push.delay(connection_id)
@@ -77,6 +79,4 @@ def push(connection_id: int) -> int:
 @shared_task(name="sync.tasks.send_failure_digests")
 def send_failure_digests() -> int:
     """Beat: one email per store whose documents failed since its last digest."""
-    from .digest import failure_digests_send
-
     return failure_digests_send(now=timezone.now())

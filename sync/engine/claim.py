@@ -1,29 +1,45 @@
 """Who pushes what: a connection's lanes (leases) and the claim of due rows.
 
-A lane is a row per connection and lane number; a task holds one for a short, renewable time, so a
-connection never has more pushers than lanes (the in-flight limit), however many tasks the
-dispatcher or a "Sync now" enqueued. Rows are claimed with `SELECT … FOR UPDATE SKIP LOCKED` and a
-conditional update, so two pushers never take the same row.
+A lane is a row per connection and lane number; a task holds one for a short, renewable time (a
+thread renews it while the task runs, see `LeaseKeeper`), so a connection never has more pushers than
+lanes (the in-flight limit), however many tasks the dispatcher or a "Sync now" enqueued. Rows are
+claimed with `SELECT … FOR UPDATE SKIP LOCKED` and a conditional update, so two pushers never take the
+same row, and each claimed row names the lease it was claimed under (`claimed_by`): when that lease
+is no longer renewed, its worker is dead and the rows are taken back (`sync.engine.orphans`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from types import TracebackType
 
+from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from mapping.models import Connection
+from mapping.models import Connection, OutletMapping
+from outlets.models import Transfer
 from sync.models import PushLease, SyncActivity
 
 Status = SyncActivity.Status
 Kind = SyncActivity.Kind
 CLAIM_LIMIT = 100  # records per bulk-save.do call
-# A lane not renewed for this long belongs to a dead worker and may be taken.
-LEASE_TTL = timedelta(minutes=2)
+logger = logging.getLogger(__name__)
+
+
+def lease_ttl() -> timedelta:
+    """A lane not renewed for this long belongs to a dead worker: it may be taken, and the rows
+    claimed under it are sent again (after a lookup). Renewed every third of it while a task runs."""
+    return timedelta(seconds=max(float(settings.SYNC_LEASE_SECONDS), 1.0))
+
+
 # Kinds the engine pushes (a product push has its own task).
 PUSHED_KINDS = [kind for kind in Kind.values if kind != Kind.PRODUCT_PUSH]
 
@@ -46,7 +62,7 @@ def lane_take(connection_id: int, lanes: int, now: datetime) -> str | None:
     free = Q(held_until__isnull=True) | Q(held_until__lt=now)
     for lane in range(lanes):
         taken = PushLease.objects.filter(free, connection_id=connection_id, lane=lane).update(
-            holder=holder, held_until=now + LEASE_TTL
+            holder=holder, held_until=now + lease_ttl()
         )
         if taken:
             return holder
@@ -54,12 +70,49 @@ def lane_take(connection_id: int, lanes: int, now: datetime) -> str | None:
 
 
 def lane_renew(holder: str, now: datetime) -> bool:
-    """Keep the lane for another while. False: it was lost (the task took too long) — stop."""
-    return bool(PushLease.objects.filter(holder=holder).update(held_until=now + LEASE_TTL))
+    """Keep the lane for another while. False: it was lost (not renewed in time) — stop."""
+    return bool(PushLease.objects.filter(holder=holder).update(held_until=now + lease_ttl()))
 
 
 def lane_give_back(holder: str) -> None:
     PushLease.objects.filter(holder=holder).update(holder="", held_until=None)
+
+
+class LeaseKeeper:
+    """Renews a lane every third of its time to live from a thread of its own, for as long as the task
+    runs — through a slow Accurate answer too — and no longer: a killed worker's lane runs out within
+    one time to live. `lost` is set when a renewal finds the lane taken (the task must stop)."""
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{holder[:8]}", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        every = lease_ttl().total_seconds() / 3
+        try:
+            while not self._stop.wait(every):
+                try:
+                    renewed = lane_renew(self.holder, timezone.now())
+                except Exception:  # the database blinked: the next renewal may still be in time
+                    logger.exception("could not renew push lane %s", self.holder[:8])
+                    continue
+                if not renewed:
+                    self.lost.set()
+                    return
+        finally:
+            db_connection.close()  # this thread's own connection
 
 
 def _landed(kind: str, source: str) -> Exists:
@@ -87,10 +140,28 @@ PREREQUISITE: dict[str, Callable[[], Exists]] = {
 }
 
 
+def outlet_active() -> Exists:
+    """The row's outlet is active in Accurate (a subquery: the claimed rows' query joins nothing)."""
+    return Exists(OutletMapping.objects.filter(outlet_id=OuterRef("outlet_id"), active=True))
+
+
+def _sender_active() -> Exists:
+    return Exists(Transfer.objects.filter(pk=OuterRef("transfer_id"), outlet__accurate_mapping__active=True))
+
+
+def outlets_ready(kind: str) -> Q:
+    """A row goes only once its outlets are active in Accurate; until then it waits unclaimed, with
+    no attempt spent, and activating the outlet releases it. A transfer in needs both ends."""
+    if kind == Kind.TRANSFER_IN:
+        return Q(outlet_active()) & Q(_sender_active())
+    return Q(outlet_active())
+
+
 def due_of_kind(store_id: int, kind: str, now: datetime) -> QuerySet[SyncActivity]:
     """The store's rows of one kind that are due and ready, in the order they are claimed (read
     through the partial index on Pending rows by store, kind and due time)."""
     rows = SyncActivity.objects.filter(store_id=store_id, kind=kind, status=Status.PENDING, due_at__lte=now)
+    rows = rows.filter(outlets_ready(kind))
     if kind in PREREQUISITE:
         rows = rows.filter(PREREQUISITE[kind]())
     return rows.order_by("due_at", "id")
@@ -106,8 +177,11 @@ def next_kind(store_id: int, now: datetime) -> str | None:
     return min(firsts)[1] if firsts else None
 
 
-def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) -> list[SyncActivity]:
-    """Claim up to `limit` due rows of one kind (the kind of the row due longest), oldest first.
+def activities_claim(
+    *, store_id: int, now: datetime, holder: str, limit: int = CLAIM_LIMIT
+) -> list[SyncActivity]:
+    """Claim up to `limit` due rows of one kind (the kind of the row due longest), oldest first,
+    under the lane `holder` holds.
 
     The rows come back Running, with their attempt counted and `started_at` set on the first one.
     """
@@ -122,8 +196,10 @@ def activities_claim(*, store_id: int, now: datetime, limit: int = CLAIM_LIMIT) 
         )
         SyncActivity.objects.filter(pk__in=ids, status=Status.PENDING).update(
             status=Status.RUNNING,
+            claimed_by=holder,
             attempts=F("attempts") + 1,
             started_at=Coalesce("started_at", now),
             updated_at=now,
         )
-    return list(SyncActivity.objects.filter(pk__in=ids, status=Status.RUNNING).order_by("id"))
+    rows = SyncActivity.objects.filter(pk__in=ids, status=Status.RUNNING, claimed_by=holder)
+    return list(rows.order_by("id"))

@@ -15,7 +15,8 @@ from accurate import AccurateClient
 from mapping.models import Connection
 from mapping.services.credentials import accurate_client_for
 from sync.destinations import destinations_for
-from sync.engine.claim import activities_claim, lane_give_back, lane_renew, lane_take
+from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
+from sync.engine.orphans import activities_take_back, running_timeout
 from sync.engine.outcomes import outcomes_record
 from sync.engine.plans import Key, Work, works_for
 from sync.engine.push import Bound, Pusher
@@ -97,36 +98,44 @@ def connection_ready(connection_id: int) -> Connection | None:
 
 
 def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUDGET_S) -> RunResult:
-    """Push the connection's due rows while holding one of its lanes."""
+    """Push the connection's due rows while holding one of its lanes (renewed from a thread for as
+    long as this runs, so a dead worker's rows are found within one lease time)."""
     connection = connection_ready(connection_id)
     if connection is None:
         return RunResult()
     holder = lane_take(connection_id, lanes, timezone.now())
     if holder is None:
         return RunResult()  # every lane is busy: those tasks push what is due
-    batches = 0
+    # A dead worker's rows of this store go again now, not only when the beat looks.
+    activities_take_back(now=timezone.now(), timeout=running_timeout(), store_id=connection.store_id)
     try:
-        client = accurate_client_for(connection)
-        destinations = destinations_for(connection.store)
-        started = time.monotonic()
-        while time.monotonic() - started < budget_s:
-            if not lane_renew(holder, timezone.now()) or connection_ready(connection_id) is None:
-                return RunResult(batches)
-            now = timezone.now()
-            activities = activities_claim(store_id=connection.store_id, now=now)
-            if not activities:
-                return RunResult(batches, again_in=next_due_in(connection.store_id, now))
-            pusher = batch_push(
-                connection=connection, client=client, destinations=destinations, activities=activities
-            )
-            batches += 1
-            logger.info(
-                "pushed %s %s rows of store %s in %s calls",
-                len(activities),
-                activities[0].kind,
-                connection.store_id,
-                pusher.calls,
-            )
-        return RunResult(batches, more=True)
+        with LeaseKeeper(holder) as keeper:
+            return _push_batches(connection, holder, keeper, budget_s)
     finally:
         lane_give_back(holder)
+
+
+def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budget_s: float) -> RunResult:
+    batches = 0
+    client = accurate_client_for(connection)
+    destinations = destinations_for(connection.store)
+    started = time.monotonic()
+    while time.monotonic() - started < budget_s:
+        if keeper.lost.is_set() or connection_ready(connection.pk) is None:
+            return RunResult(batches)
+        now = timezone.now()
+        activities = activities_claim(store_id=connection.store_id, now=now, holder=holder)
+        if not activities:
+            return RunResult(batches, again_in=next_due_in(connection.store_id, now))
+        pusher = batch_push(
+            connection=connection, client=client, destinations=destinations, activities=activities
+        )
+        batches += 1
+        logger.info(
+            "pushed %s %s rows of store %s in %s calls",
+            len(activities),
+            activities[0].kind,
+            connection.store_id,
+            pusher.calls,
+        )
+    return RunResult(batches, more=True)

@@ -1,4 +1,4 @@
-"""Claiming, lanes, the dispatcher, the stale-row requeue and the failure digest."""
+"""Claiming, lanes, the dispatcher and the failure digest (dead workers' rows: test_engine_orphans)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection as db_connection
+from django.db.models import Count
 from django.utils import timezone
 
+from mapping.models import OutletMapping
 from outlets.models import Order
 from sync import dispatch
 from sync.digest import failure_digests_send
 from sync.engine.claim import activities_claim, lane_give_back, lane_take
-from sync.models import SyncActivity
-from sync.services import activities_requeue_stale
+from sync.models import SyncActivity, SyncAttempt
+from tests.sync.engine_helpers import map_outlet
 
 
 def orders(tenant, order_body, count, *, prefix="ORD"):
@@ -28,6 +30,7 @@ def orders(tenant, order_body, count, *, prefix="ORD"):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_at_once_never_share_a_row(tenant, order_body):
+    map_outlet(tenant.outlet)
     orders(tenant, order_body, 150)
     SyncActivity.objects.update(due_at=timezone.now())
     claimed: list[list[int]] = []
@@ -36,11 +39,14 @@ def test_two_workers_claiming_at_once_never_share_a_row(tenant, order_body):
     def claim() -> None:
         start.wait()
         try:
-            claimed.append([a.pk for a in activities_claim(store_id=tenant.store.pk, now=timezone.now())])
+            rows = activities_claim(
+                store_id=tenant.store.pk, now=timezone.now(), holder=threading.current_thread().name
+            )
+            claimed.append([a.pk for a in rows])
         finally:
             db_connection.close()
 
-    threads = [threading.Thread(target=claim) for _ in range(2)]
+    threads = [threading.Thread(target=claim, name=f"lane-{n}") for n in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -49,20 +55,23 @@ def test_two_workers_claiming_at_once_never_share_a_row(tenant, order_body):
     assert sorted(len(ids) for ids in claimed) == [50, 100]
     assert set(claimed[0]).isdisjoint(claimed[1])
     assert SyncActivity.objects.filter(status="running", attempts=1).count() == 150
+    by_lane = dict(SyncActivity.objects.values_list("claimed_by").annotate(n=Count("id")))
+    assert sorted(by_lane.values()) == [50, 100] and set(by_lane) == {"lane-0", "lane-1"}
 
 
 @pytest.mark.django_db
 def test_a_claim_takes_one_kind_oldest_due_first_and_leaves_held_rows(tenant, order_body):
+    map_outlet(tenant.outlet)
     orders(tenant, order_body, 3)
     now = timezone.now()
     first, second, third = SyncActivity.objects.order_by("id")
     SyncActivity.objects.filter(pk=second.pk).update(due_at=now - timedelta(minutes=5))
     SyncActivity.objects.filter(pk=first.pk).update(due_at=now + timedelta(minutes=5))  # backing off
 
-    claimed = activities_claim(store_id=tenant.store.pk, now=now)
+    claimed = activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a")
 
     assert [a.pk for a in claimed] == [second.pk]
-    assert claimed[0].started_at == now
+    assert (claimed[0].started_at, claimed[0].claimed_by, claimed[0].attempts) == (now, "lane-a", 1)
     assert set(SyncActivity.objects.filter(status="pending").values_list("pk", flat=True)) == {
         first.pk,
         third.pk,
@@ -88,6 +97,7 @@ def test_the_dispatcher_enqueues_a_push_per_free_lane_only_where_rows_are_due(
     settings.ACCURATE_MAX_IN_FLIGHT = 3
     enqueued: list[int] = []
     monkeypatch.setattr("sync.tasks.push.delay", lambda connection_id: enqueued.append(connection_id))
+    map_outlet(tenant.outlet)
     orders(tenant, order_body, 2)
     orders(outsider, order_body, 1)  # a store with no connection: nothing to enqueue for it
     now = timezone.now()
@@ -107,18 +117,47 @@ def test_the_dispatcher_enqueues_a_push_per_free_lane_only_where_rows_are_due(
 
 
 @pytest.mark.django_db
-def test_a_row_a_dead_worker_left_running_is_due_again_and_looked_up_first(tenant, order_body):
+def test_rows_of_an_outlet_not_active_in_accurate_wait_unclaimed_until_it_is_activated(tenant, order_body):
     orders(tenant, order_body, 2)
     now = timezone.now()
     SyncActivity.objects.update(due_at=now)
-    stuck = activities_claim(store_id=tenant.store.pk, now=now)
-    assert len(stuck) == 2
 
-    assert activities_requeue_stale(now=now + timedelta(seconds=30), timeout=timedelta(minutes=1)) == 0
-    assert activities_requeue_stale(now=now + timedelta(minutes=2), timeout=timedelta(minutes=1)) == 2
+    assert activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a") == []
+    mapping = map_outlet(tenant.outlet)
+    OutletMapping.objects.filter(pk=mapping.pk).update(active=False)  # mapped, not activated
+    assert activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a") == []
+    assert list(SyncActivity.objects.values_list("status", "attempts")) == [("pending", 0)] * 2
+    assert not SyncAttempt.objects.exists()
 
-    rows = list(SyncActivity.objects.values_list("status", "needs_lookup", "attempts"))
-    assert rows == [("pending", True, 1)] * 2
+    OutletMapping.objects.filter(pk=mapping.pk).update(active=True)
+    claimed = activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a")
+
+    assert len(claimed) == 2
+    assert [(a.status, a.attempts) for a in claimed] == [("running", 1)] * 2
+
+
+@pytest.mark.django_db
+def test_a_transfer_received_waits_for_both_outlets_to_be_active(tenant):
+    from tests.sync.engine_helpers import post
+
+    body = {
+        "number": "TR-1",
+        "to_outlet": "BALI1",
+        "sent_at": "2026-11-20T09:00:00+07:00",
+        "received_at": "2026-11-21T09:00:00+08:00",
+        "lines": [{"product": "P1", "quantity": "2"}],
+    }
+    post(tenant, "transfers/", body)
+    now = timezone.now()
+    SyncActivity.objects.update(due_at=now)
+    SyncActivity.objects.filter(kind="transfer_out").update(status="success")  # the prerequisite landed
+    map_outlet(tenant.other_outlet, branch="Cabang Bali", warehouse="Gudang Bali")  # the receiver only
+
+    assert activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a") == []
+    map_outlet(tenant.outlet)
+    assert [a.kind for a in activities_claim(store_id=tenant.store.pk, now=now, holder="lane-a")] == [
+        "transfer_in"
+    ]
 
 
 @pytest.mark.django_db

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from outlets.models import Deposit, Order
 from sync import services
@@ -85,28 +82,3 @@ def test_a_row_must_point_at_a_document_of_its_kind(tenant, order_body):
             pos_number="X",
             order=Order.objects.get(),
         )
-
-
-@pytest.mark.django_db
-def test_rows_left_running_by_a_dead_worker_go_back_to_pending(tenant, order_body):
-    for number in ("A", "B", "C"):
-        tenant.api().post(ORDERS, order_body(number), format="json")
-    now = timezone.now()
-    SyncActivity.objects.filter(pos_number="A").update(
-        status="running", updated_at=now - timedelta(minutes=20)
-    )
-    SyncActivity.objects.filter(pos_number="B").update(
-        status="running", updated_at=now - timedelta(minutes=5)
-    )
-
-    moved = services.activities_requeue_stale(now=now, timeout=timedelta(minutes=15))
-
-    assert moved == 1
-    assert dict(SyncActivity.objects.values_list("pos_number", "status")) == {
-        "A": "pending",
-        "B": "running",
-        "C": "pending",
-    }
-    assert SyncActivity.objects.get(pos_number="A").status_reason == (
-        "The worker stopped while pushing; it will be tried again."
-    )
