@@ -1,11 +1,16 @@
 """Shared parts of the sync end-to-end tests: a store connected to a live sandbox, real Celery
-worker and beat processes on Redis, orders posted through the POS API, and the final check that
-every expected document is in the sandbox exactly once with the POS's amounts.
+worker and beat processes, orders posted through the POS API, and the final check that every
+expected document is in the sandbox exactly once with the POS's amounts.
+
+The tests run on both stacks a user runs: PostgreSQL and Redis (the main pass of `make test`), and
+the embedded one `make run` uses (SQLite, the filesystem broker, the in-process rate limiter and a
+worker of one process, as the devserver starts it; the embedded pass). The processes get the
+database pytest-django created and, embedded, a broker folder of the test's own.
 
 Each test gets its own sandbox process and its own Celery queue, so other workers on the same
 Redis never take its tasks. Worker and beat run through a small launcher that only sets that queue
 as the default one (the push task re-enqueues itself with `push.delay`) and shortens the beat
-intervals of the two sync tasks; everything else is the project's own configuration.
+intervals of the sync tasks; everything else is the project's own configuration.
 """
 
 from __future__ import annotations
@@ -46,6 +51,19 @@ SETTLE_S = 60.0
 # Sandbox limits (8 per second, 8 in flight per token): what "never exceeded" means below.
 SANDBOX_RATE = SANDBOX_IN_FLIGHT = 8
 BEAT_TASKS = ("sync-dispatch", "sync-requeue-stale")
+# A short lease, so that a killed worker's rows come back within seconds (the default is 30 s;
+# bench/kill_recovery.py measures with the defaults).
+LEASE_SECONDS = "4"
+
+
+def embedded() -> bool:
+    """The embedded pass: SQLite and the filesystem broker (no REDIS_URL), as `make run` runs."""
+    return db_connection.vendor == "sqlite"
+
+
+# The devserver's worker (iseller_accurate/devserver.py): one process, so the in-process rate
+# limiter sees every request it makes.
+EMBEDDED_CONCURRENCY = 1
 
 # `python -c LAUNCHER worker|beat …`: the project's Celery app with this test's queue as the
 # default one and the sync beat entries every E2E_BEAT_SECONDS. [needs a setting] The beat
@@ -98,6 +116,8 @@ class SyncStack:
     def worker(self, name: str = "worker", concurrency: int = 8, **env: str) -> Started:
         # E2E_LOG_LEVEL=debug shows each request the workers make (the HTTP seam logs at debug).
         level = os.environ.get("E2E_LOG_LEVEL", "info")
+        if embedded():
+            concurrency = EMBEDDED_CONCURRENCY
         argv = ["worker", "-l", level, "-c", str(concurrency), "-Q", self.queue, "-n", f"{name}@{self.queue}"]
         argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         return self._start(name, argv, "ready.", env)
@@ -140,7 +160,8 @@ class SyncStack:
                 started.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             _signal_group(started.process, signal.SIGKILL)  # pool processes left behind, if any
             started.process.wait(timeout=10)
-        redis.Redis.from_url(settings.REDIS_URL).delete(self.queue)
+        if settings.REDIS_URL:
+            redis.Redis.from_url(settings.REDIS_URL).delete(self.queue)
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name} ---\n{s.log()[-6000:]}" for s in self.started)
@@ -201,17 +222,27 @@ def retries_hurry() -> int:
 # --- the store: connected, mapped, its products in Accurate ---
 
 
-def process_env(sandbox: SandboxProcess, queue: str, **extra: str) -> dict[str, str]:
+def database_env(folder: Path) -> dict[str, str]:
+    """The processes must use the database pytest-django created, not the configured one; embedded,
+    also a broker folder of their own (VAR_DIR)."""
     db = db_connection.settings_dict
+    if not embedded():
+        return {"DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+    var_dir = folder / "var"
+    for sub in ("queue", "processed", "control"):
+        (var_dir / "broker" / sub).mkdir(parents=True, exist_ok=True)
+    return {"DATABASE_URL": f"sqlite:///{db['NAME']}", "VAR_DIR": str(var_dir)}
+
+
+def process_env(sandbox: SandboxProcess, queue: str, folder: Path, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
-        # The processes must use the database pytest-django created, not the configured one.
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **database_env(folder),
         "ACCURATE_ACCOUNT_URL": sandbox.url,
         "ACCURATE_CLIENT_ID": sandbox.client_id,
         "ACCURATE_CLIENT_SECRET": sandbox.client_secret,
         "ACCURATE_TOKEN_KEYS": TEST_KEY,
-        "SYNC_RUNNING_TIMEOUT_SECONDS": "8",
+        "SYNC_LEASE_SECONDS": LEASE_SECONDS,
         "E2E_QUEUE": queue,
         "E2E_BEAT_SECONDS": "1",
         "E2E_BEAT_TASKS": ",".join(BEAT_TASKS),
@@ -263,7 +294,7 @@ def sync_stack(tmp_path: Path, tenant: Any, django_settings: Any) -> Iterator[Sy
         outlet_map(tenant)
         items_push(connection, tenant.products)
         queue = f"e2e-sync-{uuid.uuid4().hex[:12]}"
-        stack = SyncStack(sandbox, tmp_path, connection, process_env(sandbox, queue), queue)
+        stack = SyncStack(sandbox, tmp_path, connection, process_env(sandbox, queue, tmp_path), queue)
         yield stack
     finally:
         if stack is not None:

@@ -18,7 +18,7 @@ from tests.e2e.sync_support import (
     orders_post,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 300
 

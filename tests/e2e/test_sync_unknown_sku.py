@@ -6,33 +6,21 @@ That order's row fails with a reason naming the SKU, and nothing of it is in Acc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from outlets.models import Product
 from sync.models import SyncActivity
 from tests.e2e.sync_support import (
-    SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 100
 GHOST = 37  # the order that sells it
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def test_an_order_with_a_sku_unknown_to_accurate_fails_alone(stack, tenant):

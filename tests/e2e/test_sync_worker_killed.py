@@ -1,38 +1,28 @@
 """End to end: a worker killed with SIGKILL in the middle of a batch loses nothing and doubles nothing.
 
 The sandbox answers slowly, so a batch is still in flight when the worker (its whole process group)
-dies: invoices are in Accurate, their rows still Running, the bindings never stored. The beat puts
-the rows back after SYNC_RUNNING_TIMEOUT_SECONDS; a new worker looks their numbers up in Accurate
-before sending anything again.
+dies: invoices are in Accurate, their rows still Running, the bindings never stored. Nothing renews
+the dead worker's lane any more; once it runs out, the beat takes its rows back (each with an attempt
+that says so) and a new worker looks their numbers up in Accurate before sending anything again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from sync.models import SyncActivity
+from sync.engine.orphans import WORKER_STOPPED
+from sync.models import SyncActivity, SyncAttempt
 from tests.e2e.sync_support import (
     SyncStack,
     assert_landed_once,
     expected_of,
     order_body,
     orders_post,
-    sync_stack,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 ORDERS = 300
-
-
-@pytest.fixture
-def stack(tmp_path: Path, tenant: Any, settings: Any) -> Iterator[SyncStack]:
-    with sync_stack(tmp_path, tenant, settings) as running:
-        yield running
 
 
 def invoices_in_accurate(stack: SyncStack) -> int:
@@ -49,8 +39,8 @@ def test_a_worker_killed_mid_batch_leaves_nothing_missing_and_nothing_twice(stac
     # A batch's invoices are saved and its receipts are on their way: kill it now.
     stack.wait_until("a first batch of invoices in Accurate", lambda: invoices_in_accurate(stack) >= 100)
     stack.kill(doomed)
-    running = SyncActivity.objects.filter(status="running").count()
-    assert running > 0, "the kill came too late: no batch was in flight"
+    held = set(SyncActivity.objects.filter(status="running").values_list("pk", flat=True))
+    assert held, "the kill came too late: no batch was in flight"
     stack.sandbox.faults(latency_ms=0)
 
     stack.worker("survivor")
@@ -60,5 +50,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_missing_and_nothing_twice(stac
     # Its numbers were looked up before anything was sent again: Accurate never had to refuse one.
     assert counters["duplicate_numbers_refused"] == 0
     assert SyncActivity.objects.filter(status="success").count() == ORDERS
-    # The rows the dead worker held went back through the stale requeue and a lookup.
-    assert SyncActivity.objects.filter(attempts__gte=2).count() >= running
+    # Every row the dead worker held was taken back once, with an attempt that says why, then landed.
+    stopped = SyncAttempt.objects.filter(message=WORKER_STOPPED, outcome="retry")
+    assert sorted(stopped.values_list("activity_id", flat=True)) == sorted(held)
+    assert set(SyncActivity.objects.filter(pk__in=held).values_list("status", "attempts")) == {("success", 2)}
