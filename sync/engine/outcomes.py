@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from iseller_accurate.db import insert_rows, update_rows
-from sync.engine.plans import Key
+from sync.engine.plans import Key, Work
 from sync.engine.push import Bound, Track
 from sync.models import AccurateBinding, SyncActivity, SyncAttempt
 
@@ -55,6 +55,7 @@ def _row(track: Track, bindings: dict[Key, Bound], now: datetime) -> dict[str, o
         "completed_at": activity.completed_at,
         "due_at": None,
         "needs_lookup": track.lookup,
+        "claimed_by": "",
         "updated_at": now,
     }
     key = primary_key(track)
@@ -103,7 +104,6 @@ def outcomes_record(
     now: datetime,
 ) -> None:
     """Store the batch: bindings first (what Accurate has), then the rows and their attempts."""
-    duration_ms = int((now - started_at).total_seconds() * 1000)
     owner = {key: t.work.activity.pk for t in tracks for key in ((p.module, p.number) for p in t.work.plans)}
     with transaction.atomic():
         for module, number in deleted:
@@ -128,37 +128,66 @@ def outcomes_record(
             unique_fields=["store", "database_id", "module", "number"],
             update_fields=["accurate_id", "payload_hash", "activity", "updated_at"],
         )
-        rows = [_row(track, bindings, now) for track in tracks]
-        update_rows(
-            SyncActivity,
-            rows,
-            match=["id", "attempts"],
-            fields=[
-                "status",
-                "status_reason",
-                "accurate_id",
-                "accurate_number",
-                "completed_at",
-                "due_at",
-                "needs_lookup",
-                "updated_at",
-            ],
-            where={"status": Status.RUNNING},
-        )
-        insert_rows(
-            SyncAttempt,
-            [
-                {
-                    "activity_id": track.work.activity.pk,
-                    "started_at": started_at,
-                    "duration_ms": duration_ms,
-                    "outcome": Outcome.FAILED
-                    if row["status"] == Status.FAILED
-                    else ATTEMPT_OUTCOME[track.outcome],
-                    "message": str(row["status_reason"]),
-                    "sent": track.sent,
-                    "answered": track.answered,
-                }
-                for track, row in zip(tracks, rows, strict=True)
-            ],
-        )
+        rows_record(tracks=tracks, bindings=bindings, started_at=started_at, now=now)
+
+
+def rows_record(
+    *, tracks: Sequence[Track], bindings: dict[Key, Bound], started_at: datetime, now: datetime
+) -> None:
+    """The rows' new states, written only where the claim still holds, and an attempt each."""
+    duration_ms = int((now - started_at).total_seconds() * 1000)
+    rows = [_row(track, bindings, now) for track in tracks]
+    update_rows(
+        SyncActivity,
+        rows,
+        match=["id", "attempts"],
+        fields=[
+            "status",
+            "status_reason",
+            "accurate_id",
+            "accurate_number",
+            "completed_at",
+            "due_at",
+            "needs_lookup",
+            "claimed_by",
+            "updated_at",
+        ],
+        where={"status": Status.RUNNING},
+    )
+    insert_rows(
+        SyncAttempt,
+        [
+            {
+                "activity_id": track.work.activity.pk,
+                "started_at": started_at,
+                "duration_ms": duration_ms,
+                "outcome": Outcome.FAILED
+                if row["status"] == Status.FAILED
+                else ATTEMPT_OUTCOME[track.outcome],
+                "message": str(row["status_reason"]),
+                "sent": track.sent,
+                "answered": track.answered,
+            }
+            for track, row in zip(tracks, rows, strict=True)
+        ],
+    )
+
+
+def unexpected_error_message(error: BaseException) -> str:
+    said = f"{type(error).__name__}: {error}"
+    return (
+        f"The sync stopped on an unexpected error ({said[:300]}); Accurate will be checked before "
+        "sending again. If it keeps happening, contact support."
+    )
+
+
+def outcomes_record_crash(
+    *, activities: Sequence[SyncActivity], error: BaseException, started_at: datetime, now: datetime
+) -> None:
+    """A batch the engine itself failed on (a bug, not Accurate): its rows back off like a retryable
+    error, with the error as their reason, and are looked up before anything is sent again (some of
+    their documents may have landed before the error). Nothing stays Running without a reason."""
+    message = unexpected_error_message(error)
+    tracks = [Track(Work(activity), outcome="retry", message=message, lookup=True) for activity in activities]
+    with transaction.atomic():
+        rows_record(tracks=tracks, bindings={}, started_at=started_at, now=now)

@@ -17,7 +17,7 @@ from mapping.services.credentials import accurate_client_for
 from sync.destinations import destinations_for
 from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
 from sync.engine.orphans import activities_take_back, running_timeout
-from sync.engine.outcomes import outcomes_record
+from sync.engine.outcomes import outcomes_record, outcomes_record_crash
 from sync.engine.plans import Key, Work, works_for
 from sync.engine.push import Bound, Pusher
 from sync.mappers import Destination
@@ -127,9 +127,14 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
         activities = activities_claim(store_id=connection.store_id, now=now, holder=holder)
         if not activities:
             return RunResult(batches, again_in=next_due_in(connection.store_id, now))
-        pusher = batch_push(
-            connection=connection, client=client, destinations=destinations, activities=activities
-        )
+        try:
+            pusher = batch_push(
+                connection=connection, client=client, destinations=destinations, activities=activities
+            )
+        except Exception as error:  # a bug of ours: the rows must not stay Running without a reason
+            logger.exception("push of %s rows of store %s failed", len(activities), connection.store_id)
+            outcomes_record_crash(activities=activities, error=error, started_at=now, now=timezone.now())
+            return RunResult(batches + 1)
         batches += 1
         logger.info(
             "pushed %s %s rows of store %s in %s calls",

@@ -132,3 +132,37 @@ def test_the_lease_keeper_renews_the_lane_while_the_task_runs_and_notices_when_i
         assert keeper.lost.wait(timeout=3)
 
     assert PushLease.objects.get(pk=lease.pk).holder == ""
+
+
+@pytest.mark.django_db
+def test_a_batch_the_engine_itself_fails_on_backs_off_with_the_error_as_its_reason(
+    tenant, order_body, connected, monkeypatch
+):
+    from sync.engine.run import connection_push
+
+    map_outlet(tenant.outlet)
+    for n in range(2):
+        tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body(f"ORD-{n}"), format="json")
+    SyncActivity.objects.update(due_at=timezone.now())
+
+    def broken(*args, **kwargs):
+        raise TypeError("Object of type Decimal is not JSON serializable")
+
+    monkeypatch.setattr("sync.engine.run.works_for", broken)
+    before = timezone.now()
+
+    assert connection_push(connection_id=connected.pk, lanes=1).batches == 1
+
+    reason = (
+        "The sync stopped on an unexpected error (TypeError: Object of type Decimal is not JSON "
+        "serializable); Accurate will be checked before sending again. If it keeps happening, contact "
+        "support."
+    )
+    rows = SyncActivity.objects.order_by("pos_number")
+    assert (
+        list(rows.values_list("status", "status_reason", "needs_lookup", "attempts", "claimed_by"))
+        == [("pending", reason, True, 1, "")] * 2
+    )
+    assert all(row.due_at is not None and row.due_at >= before + timedelta(seconds=30) for row in rows)
+    assert list(SyncAttempt.objects.values_list("outcome", "message")) == [("retry", reason)] * 2
+    assert PushLease.objects.get(connection=connected).holder == ""  # the lane was given back
