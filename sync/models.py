@@ -143,6 +143,16 @@ class SyncActivity(models.Model):
     # The last answer left the outcome unknown (dropped connection, timeout, "number already used"):
     # look the numbers up in Accurate before sending anything again.
     needs_lookup = models.BooleanField(default=False)
+
+    class Cause(models.TextChoices):
+        """Why a Failed row failed, where something can send it again by itself."""
+
+        NONE = "", _("Other")
+        # An item Accurate does not have, or a product the POS has not given a usable SKU: a
+        # finished "Push products" sends these rows again.
+        MISSING_ITEM = "missing_item", _("Item missing in Accurate")
+
+    failure_cause = models.CharField(max_length=20, choices=Cause.choices, blank=True, default="")
     # While Running: the push lane (PushLease.holder) the row was claimed under. Once that lane is
     # no longer renewed, the worker is gone and the row is taken back (sync.engine.orphans).
     claimed_by = models.CharField(max_length=64, blank=True, default="")

@@ -56,6 +56,7 @@ def _row(track: Track, bindings: dict[Key, Bound], now: datetime) -> dict[str, o
         "due_at": None,
         "needs_lookup": track.lookup,
         "claimed_by": "",
+        "failure_cause": "",
         "updated_at": now,
     }
     key = primary_key(track)
@@ -73,7 +74,7 @@ def _row(track: Track, bindings: dict[Key, Bound], now: datetime) -> dict[str, o
     if outcome == "success":
         row.update(status=Status.SUCCESS, status_reason="", completed_at=now, needs_lookup=False)
     elif outcome == "failed":
-        row.update(status=Status.FAILED, completed_at=now)
+        row.update(status=Status.FAILED, completed_at=now, failure_cause=track.cause)
     elif outcome == "retry":
         row["due_at"] = now + backoff(activity.attempts)
     elif outcome == "waiting":
@@ -150,6 +151,7 @@ def rows_record(
             "due_at",
             "needs_lookup",
             "claimed_by",
+            "failure_cause",
             "updated_at",
         ],
         where={"status": Status.RUNNING},

@@ -44,6 +44,7 @@ class Work:
     activity: SyncActivity
     plans: list[Planned] = field(default_factory=list)
     problem: str = ""  # set: it cannot be mapped, and fails with this message
+    problem_cause: str = ""  # SyncActivity.Cause of that failure
     needs: Key | None = None  # set: that document must be in Accurate first
 
 
@@ -140,5 +141,6 @@ def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Des
                 _plan_one(work, document, destinations)
         except MappingProblem as problem:
             work.problem = str(problem)
+            work.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
         works.append(work)
     return works

@@ -23,6 +23,7 @@ from accurate import AccurateClient, AccurateError, ErrorKind, Filter, RecordRes
 from accurate.client import BULK_LIMIT
 from sync.engine.plans import Key, Work
 from sync.mappers import Planned
+from sync.models import SyncActivity
 
 # How bad an outcome is: a row keeps the worst of its documents'.
 SEVERITY = {"success": 0, "waiting": 1, "retry": 2, "paused": 3, "failed": 4}
@@ -45,14 +46,21 @@ def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def failure_cause(error: AccurateError) -> str:
+    """SyncActivity.Cause of a permanent refusal: an item Accurate does not know is fixed by a push."""
+    said = "; ".join(error.messages) or str(error)
+    return SyncActivity.Cause.MISSING_ITEM if _UNKNOWN_ITEM.search(said) else ""
+
+
 def merchant_message(error: AccurateError, planned: Planned) -> str:
     """A permanent refusal in words a merchant can act on, with Accurate's own words after."""
     said = "; ".join(error.messages) or str(error)
     item = _UNKNOWN_ITEM.search(said)
     if item:
         return (
-            f"Item {item['code']} is not in Accurate. Push products (Apps → Accurate → Product mapping) "
-            f"or import them into Accurate, then sync again. Accurate said: {said}"
+            f"Item {item['code']} is not in Accurate. Push products (Apps → Accurate → Product mapping): "
+            "sales waiting for an item go again by themselves when the push ends. If you import items "
+            f"into Accurate instead, press Sync afterwards. Accurate said: {said}"
         )
     account = _UNKNOWN_ACCOUNT.search(said)
     if account:
@@ -78,6 +86,7 @@ class Track:
     outcome: str = "success"
     message: str = ""
     lookup: bool = False
+    cause: str = ""  # SyncActivity.Cause, when the outcome is failed
     sent: list[dict[str, Any]] = field(default_factory=list)
     answered: list[dict[str, Any]] = field(default_factory=list)
 
@@ -85,10 +94,10 @@ class Track:
     def alive(self) -> bool:
         return self.outcome == "success"
 
-    def mark(self, outcome: str, message: str, *, lookup: bool = False) -> None:
+    def mark(self, outcome: str, message: str, *, lookup: bool = False, cause: str = "") -> None:
         self.lookup = self.lookup or lookup
         if SEVERITY[outcome] > SEVERITY[self.outcome]:
-            self.outcome, self.message = outcome, message
+            self.outcome, self.message, self.cause = outcome, message, cause
 
 
 def classify(track: Track, error: AccurateError, planned: Planned) -> None:
@@ -100,7 +109,7 @@ def classify(track: Track, error: AccurateError, planned: Planned) -> None:
     elif error.retryable:
         track.mark("retry", str(error))
     else:
-        track.mark("failed", merchant_message(error, planned))
+        track.mark("failed", merchant_message(error, planned), cause=failure_cause(error))
 
 
 class Pusher:
@@ -137,7 +146,7 @@ class Pusher:
     def _prepare(self, track: Track) -> None:
         work = track.work
         if work.problem:
-            track.mark("failed", work.problem)
+            track.mark("failed", work.problem, cause=work.problem_cause)
         elif work.needs is not None and work.needs not in self.bindings:
             module, number = work.needs
             track.mark(

@@ -73,13 +73,15 @@ def item_no(product: Product) -> str:
     if not sku:
         raise MappingProblem(
             f"Product {product.name} (POS id {product.pos_id}) has no SKU: give it a SKU at the POS "
-            f"and export it to Accurate ({PRODUCTS_PAGE})."
+            f"and export it to Accurate ({PRODUCTS_PAGE}).",
+            product=True,
         )
     if len(sku) > SKU_MAX_LENGTH:
         raise MappingProblem(
             f"Product {product.name} (POS id {product.pos_id}) has a SKU longer than {SKU_MAX_LENGTH} "
             f"characters, which Accurate does not accept: shorten it at the POS and export it to "
-            f"Accurate ({PRODUCTS_PAGE})."
+            f"Accurate ({PRODUCTS_PAGE}).",
+            product=True,
         )
     return sku
 

@@ -59,5 +59,10 @@ class Planned:
 class MappingProblem(Exception):
     """A document that cannot go to Accurate until the merchant fixes something (permanent).
 
-    str(e) names the thing and the fix, in words a merchant understands.
+    str(e) names the thing and the fix, in words a merchant understands. `product` is true when the
+    fix is in the catalogue (a SKU to give or shorten), which a product push follows.
     """
+
+    def __init__(self, message: str, *, product: bool = False) -> None:
+        super().__init__(message)
+        self.product = product

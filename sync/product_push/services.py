@@ -26,6 +26,7 @@ from mapping.products.checks import product_problems_message
 from mapping.selectors import connection_for_store
 from mapping.services.credentials import accurate_client_for
 from outlets.models import Product, Store
+from sync.dispatch import pushes_enqueue_for_store
 from sync.models import ProductPush, ProductPushBatch, SyncActivity
 
 from .mapper import item_payload
@@ -235,10 +236,36 @@ def _summary(created: int, existing: int, failed: int, messages: list[str]) -> s
 
 def _finish_if_done(push_id: int) -> None:
     open_batches = ProductPushBatch.objects.filter(push_id=push_id, status__in=[Batch.PENDING, Batch.RUNNING])
-    if not open_batches.exists():
-        ProductPush.objects.filter(pk=push_id, status=ProductPush.Status.RUNNING).update(
+    if open_batches.exists():
+        return
+    with transaction.atomic():
+        finished = ProductPush.objects.filter(pk=push_id, status=ProductPush.Status.RUNNING).update(
             status=ProductPush.Status.DONE, finished_at=timezone.now()
         )
+        if finished:
+            store_id = ProductPush.objects.values_list("store_id", flat=True).get(pk=push_id)
+            activities_retry_missing_items(store_id=store_id, now=timezone.now())
+
+
+def activities_retry_missing_items(*, store_id: int, now: datetime) -> int:
+    """Send again, now, the store's documents that failed for an item Accurate did not have (or a
+    product without a usable SKU): a push just ended, so they may go through. Returns how many.
+
+    Call it inside a transaction: the pushes are enqueued once it commits."""
+    count = SyncActivity.objects.filter(
+        store_id=store_id, status=Activity.FAILED, failure_cause=SyncActivity.Cause.MISSING_ITEM
+    ).update(
+        status=Activity.PENDING,
+        due_at=now,
+        started_at=None,  # a new start: the give-up clock counts from the next claim
+        completed_at=None,
+        status_reason="",
+        failure_cause="",
+        updated_at=now,
+    )
+    if count:
+        transaction.on_commit(lambda: pushes_enqueue_for_store(store_id))
+    return count
 
 
 def product_pushes_resume(

@@ -6,7 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sync.models import AccurateBinding, SyncActivity, SyncAttempt
+from sync.product_push.services import product_push_start
 from tests.sync.engine_helpers import make_ready, post, push, release, total
+from tests.sync.push_helpers import run_to_the_end
 
 
 def by_number(sandbox, module):
@@ -103,17 +105,50 @@ def test_an_unknown_sku_fails_its_order_alone_and_names_the_item(tenant, connect
     push(connected)
 
     rows = {a.pos_number: a for a in SyncActivity.objects.all()}
-    assert {n: a.status for n, a in rows.items()} == {
-        "ORD-4": "success",
-        "ORD-5": "failed",
-        "ORD-6": "success",
+    assert {n: (a.status, a.failure_cause) for n, a in rows.items()} == {
+        "ORD-4": ("success", ""),
+        "ORD-5": ("failed", "missing_item"),
+        "ORD-6": ("success", ""),
     }
     assert rows["ORD-5"].status_reason.startswith(
-        "Item SKU-NEW is not in Accurate. Push products (Apps → Accurate → Product mapping) or import "
-        "them into Accurate, then sync again. Accurate said: "
+        "Item SKU-NEW is not in Accurate. Push products (Apps → Accurate → Product mapping): sales waiting "
+        "for an item go again by themselves when the push ends. If you import items into Accurate "
+        "instead, press Sync afterwards. Accurate said: "
     )
     assert sorted(by_number(accurate_at, "sales-invoice")) == ["JKT01-ORD-4", "JKT01-ORD-6"]
     assert sorted(by_number(accurate_at, "sales-receipt")) == ["JKT01-ORD-4-CASH", "JKT01-ORD-6-CASH"]
+
+
+def test_a_sale_that_failed_for_a_missing_item_goes_again_by_itself_when_a_product_push_ends(
+    tenant, connected, accurate_at, order_body, django_capture_on_commit_callbacks
+):
+    make_ready(tenant, connected, items=False)
+    post(tenant, "orders/", order_body("ORD-8"))
+    post(tenant, "orders/", order_body("ORD-9", payments=[{"method": "e_wallet", "amount": "41800"}]))
+    release(tenant)
+    push(connected)
+    assert dict(SyncActivity.objects.values_list("pos_number", "failure_cause")) == {
+        "ORD-8": "missing_item",
+        "ORD-9": "",  # an unmapped payment method: a push does not fix it
+    }
+
+    product_push = product_push_start(store=tenant.store, user=tenant.owner)
+    with django_capture_on_commit_callbacks() as enqueued:
+        run_to_the_end(product_push)
+    assert len(enqueued) == 1  # pushes for the store, once the retry commits
+
+    sales = SyncActivity.objects.filter(kind="order")
+    assert dict(sales.values_list("pos_number", "status")) == {"ORD-8": "pending", "ORD-9": "failed"}
+    again = sales.get(pos_number="ORD-8")
+    assert (again.status_reason, again.failure_cause, again.started_at, again.completed_at) == (
+        "",
+        "",
+        None,
+        None,
+    )
+    push(connected)
+    assert dict(sales.values_list("pos_number", "status")) == {"ORD-8": "success", "ORD-9": "failed"}
+    assert total(by_number(accurate_at, "sales-invoice")["JKT01-ORD-8"]) == Decimal("41800")
 
 
 def test_an_unmapped_payment_method_fails_with_the_fix(tenant, connected, accurate_at, order_body):
