@@ -18,8 +18,8 @@ import pytest
 
 from outlets.models import Product
 from sync.models import SyncActivity
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.sync_support import SyncStack, items_push, order_body, orders_post, sync_stack
-from tests.e2e.test_run_smoke import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mapping.models import Connection, OutletMapping
-from tests.e2e.test_run_smoke import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.mapping.conftest import TEST_KEY
 from tests.sandbox_fixture import EMAIL, PASSWORD
 
