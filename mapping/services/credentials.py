@@ -165,9 +165,29 @@ def _credentials(row: Connection) -> Credentials:
     )
 
 
+def connection_needs_reconnect(*, connection_id: int) -> bool:
+    """Accurate refused a permission the sync needs (a scope the merchant did not grant): syncs pause
+    until the owner connects again, granting every permission; the owners are emailed once.
+    Returns whether the connection was connected until now."""
+    with transaction.atomic():
+        row = (
+            Connection.objects.select_for_update()
+            .filter(pk=connection_id, status=Connection.Status.CONNECTED)
+            .select_related("store")
+            .first()
+        )
+        if row is None:
+            return False
+        email_owners = _mark_needs_reconnect(row)
+    if email_owners:
+        _email_reconnect(row)
+    return True
+
+
 def _mark_needs_reconnect(row: Connection) -> bool:
-    """Accurate refused the refresh (revoked, or replaced by a newer connection): syncs pause until
-    the owner connects again. Returns whether the owners are still to be emailed (only once)."""
+    """Accurate refused the refresh (revoked, or replaced by a newer connection) or a permission:
+    syncs pause until the owner connects again. Returns whether the owners are still to be emailed
+    (only once)."""
     now = timezone.now()
     row.status = Connection.Status.NEEDS_RECONNECT
     row.needs_reconnect_since = row.needs_reconnect_since or now
@@ -175,7 +195,7 @@ def _mark_needs_reconnect(row: Connection) -> bool:
     if email_owners:
         row.reconnect_email_sent_at = now
     row.save(update_fields=["status", "needs_reconnect_since", "reconnect_email_sent_at", "updated_at"])
-    logger.warning("accurate refused the token refresh of connection %s: needs reconnect", row.pk)
+    logger.warning("accurate refused the token or a permission of connection %s: needs reconnect", row.pk)
     return email_owners
 
 

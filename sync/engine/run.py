@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accurate import AccurateClient
 from mapping.models import Connection
-from mapping.services.credentials import accurate_client_for
+from mapping.services.credentials import accurate_client_for, connection_needs_reconnect
 from sync.destinations import destinations_for
 from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
 from sync.engine.orphans import activities_take_back, running_timeout
@@ -136,6 +136,11 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
             outcomes_record_crash(activities=activities, error=error, started_at=now, now=timezone.now())
             return RunResult(batches + 1)
         batches += 1
+        if any(track.outcome == "paused" for track in pusher.tracks):
+            # Accurate refused the token or a permission: nothing more goes until the owner
+            # reconnects (the rows wait, due, without spending attempts on a refusal).
+            connection_needs_reconnect(connection_id=connection.pk)
+            return RunResult(batches)
         logger.info(
             "pushed %s %s rows of store %s in %s calls",
             len(activities),
