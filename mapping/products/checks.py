@@ -20,7 +20,7 @@ from outlets.models import Product, Store
 if TYPE_CHECKING:  # a typing helper of the stubs, installed with the dev requirements only
     from django_stubs_ext import WithAnnotations
 
-# Accurate rejects longer item codes (ACCURATE_API.md §7).
+# Accurate rejects longer item codes (docs/accurate.md, "Other traps").
 SKU_MAX_LENGTH = 30
 # The details page lists at most this many products per problem; the counts are always exact.
 DETAILS_LIMIT = 500

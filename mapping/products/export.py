@@ -6,7 +6,7 @@ recorded as an export (who, when, options, which products) once it is complete.
 
 With initial stock, a product gets one row per warehouse holding it: the product's columns repeat and
 Gudang / Kuantitas / Harga Satuan change, which is how Accurate's import reads several opening
-balances of one item (its column-mapping step maps one column to each meaning, ACCURATE_API.md §7).
+balances of one item (its column-mapping step maps one column to each meaning, see docs/accurate.md).
 A product with no stock in any mapped warehouse still gets one row, with those three cells empty.
 """
 
