@@ -21,6 +21,7 @@ from mapping.models import AccurateList, AddOn, Connection
 from mapping.services.credentials import (
     ConnectionCredentials,
     account_seam,
+    account_slot,
     accurate_client_for,
     oauth_config,
 )
@@ -139,12 +140,15 @@ def databases_for(*, connection: Connection) -> list[accurate.Database]:
     provider = ConnectionCredentials(connection.pk)
     credentials = provider.token_only()
     try:
-        return accurate.db_list(account_seam(), oauth_config(), credentials.access_token)
+        # Account-host calls with the token take a slot like data calls: Accurate counts them.
+        with account_slot(connection):
+            return accurate.db_list(account_seam(), oauth_config(), credentials.access_token)
     except AccurateError as exc:
         if exc.kind is not ErrorKind.token_invalid:
             raise
         renewed = provider.renew_token(credentials)
-        return accurate.db_list(account_seam(), oauth_config(), renewed.access_token)
+        with account_slot(connection):
+            return accurate.db_list(account_seam(), oauth_config(), renewed.access_token)
 
 
 def database_choose(*, connection: Connection, database_id: int) -> Connection:
@@ -154,7 +158,8 @@ def database_choose(*, connection: Connection, database_id: int) -> Connection:
     if database is None:
         raise ConnectError(gettext(UNKNOWN_DATABASE))
     token = ConnectionCredentials(connection.pk).token_only().access_token
-    opened = accurate.open_db(account_seam(), oauth_config(), token, database_id)
+    with account_slot(connection):
+        opened = accurate.open_db(account_seam(), oauth_config(), token, database_id)
     with transaction.atomic():
         row = Connection.objects.select_for_update().get(pk=connection.pk)
         if row.database_id != database_id:
@@ -214,7 +219,8 @@ def _reopen_previous_database(store: Store, tokens: accurate.TokenSet) -> accura
     if tokens.user is not None and previous.accurate_user_id not in ("", tokens.user.id):
         return None  # another Accurate user: their databases differ, let them choose
     try:
-        return accurate.open_db(account_seam(), oauth_config(), tokens.access_token, previous.database_id)
+        with account_slot(previous):
+            return accurate.open_db(account_seam(), oauth_config(), tokens.access_token, previous.database_id)
     except AccurateError as exc:
         # No longer theirs, or Accurate is down: the merchant picks the database again.
         logger.warning("store %s: reopening Accurate database failed (%s)", store.pk, exc.kind)
