@@ -23,7 +23,7 @@ from mapping.selectors import sync_settings_for
 from outlets.models import Order, Outlet, Store
 
 from .models import SyncActivity
-from .selectors import SALES_KINDS, TRANSFER_KINDS
+from .selectors import SALES_KINDS, TRANSFER_KINDS, outlets_ready_q
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
@@ -89,6 +89,8 @@ def activities_release(
     """ "Sync now": make due at `now` the store's Pending rows of `kinds` (of one outlet if given),
     whether held by the schedule or waiting out a retry backoff; returns how many.
 
+    Only rows whose outlets are active in Accurate (a transfer received: both ends) are released and
+    counted: the others could not go anyway, and stay held until their outlet is activated.
     The pushes are enqueued once the transaction commits, so a worker sees the released rows.
     """
     if outlet is not None and outlet.store_id != store.pk:
@@ -96,6 +98,7 @@ def activities_release(
     rows = SyncActivity.objects.filter(store=store, status=Status.PENDING, kind__in=list(kinds)).filter(
         Q(due_at__isnull=True) | Q(due_at__gt=now)
     )
+    rows = rows.filter(outlets_ready_q())
     if outlet is not None:
         rows = rows.filter(outlet=outlet)
     released = release(rows, now)

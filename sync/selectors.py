@@ -10,11 +10,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mapping.models import Connection, OutletMapping
 from outlets.models import Outlet, Store
 
+from .engine.claim import outlets_ready
 from .models import SyncActivity
 
 Status = SyncActivity.Status
+Kind = SyncActivity.Kind
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> d
     midnight = timezone.localtime(now, ZoneInfo(store.time_zone)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    rows = SyncActivity.objects.filter(store=store)
+    # Outlet documents only: a product push batch belongs to no outlet.
+    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False)
     found: dict[int, dict[str, int]] = {}
     for name, subset in (
         ("pending", rows.filter(status__in=[Status.PENDING, Status.RUNNING])),
@@ -53,6 +57,25 @@ def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> d
         for outlet_id, count in subset.values_list("outlet_id").annotate(n=Count("id")).order_by():
             found.setdefault(outlet_id, {})[name] = count
     return {outlet_id: StatusCounts(**counts) for outlet_id, counts in found.items()}
+
+
+def connection_status(store: Store) -> str:
+    """The store's connection status (mapping.models.Connection.Status); "" when it never connected."""
+    return Connection.objects.filter(store=store).values_list("status", flat=True).first() or ""
+
+
+def active_outlet_ids(store: Store) -> frozenset[int]:
+    """The store's outlets that are active in Accurate: only their documents are sent."""
+    return frozenset(
+        OutletMapping.objects.filter(outlet__store=store, active=True).values_list("outlet_id", flat=True)
+    )
+
+
+def outlets_ready_q() -> Q:
+    """Rows whose outlets are active in Accurate (a transfer received: both ends), as the engine's
+    claim requires (sync.engine.claim.outlets_ready); subqueries, so an UPDATE may filter on it."""
+    transfer_in = Q(kind=Kind.TRANSFER_IN)
+    return (transfer_in & outlets_ready(Kind.TRANSFER_IN)) | (~transfer_in & outlets_ready(Kind.ORDER))
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,24 @@ counts the table: a page 10,000 rows deep costs what the first one does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
-from outlets.models import Store
+from mapping.selectors import sync_settings_for
+from outlets.models import Refund, Store, Transfer
 from sync.models import SyncActivity, SyncAttempt
+from sync.selectors import active_outlet_ids, connection_status
+
+from .reasons import PendingFacts, Sender
 
 Status = SyncActivity.Status
+Kind = SyncActivity.Kind
 PAGE_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Statuses the merchant can press Sync for (Running is already on its way).
@@ -146,3 +153,69 @@ def activity_statuses(store: Store, ids: Sequence[int]) -> list[SyncActivity]:
 
 def activity_attempts(activity: SyncActivity) -> list[SyncAttempt]:
     return list(SyncAttempt.objects.filter(activity=activity).order_by("started_at", "id"))
+
+
+# --- why the open rows of a page have not landed: read once for the page ---
+
+
+def _prerequisite(row: SyncActivity, sale_of_refund: dict[int, int]) -> tuple[str, int | None]:
+    """The document a row waits for in Accurate: ("order", id) or ("transfer", id)."""
+    if row.kind == Kind.REFUND:
+        return ("order", sale_of_refund.get(row.refund_id or 0))
+    if row.kind == Kind.ORDER_VOID:
+        return ("order", row.order_id)
+    return ("transfer", row.transfer_id)
+
+
+def _landed_rows(store: Store, rows: list[SyncActivity]) -> frozenset[int]:
+    """Ids of the refund, void and transfer-received rows whose sale or transfer sent is in Accurate
+    (what the engine's claim waits for). At most three queries, only for the kinds present."""
+    waiting = [row for row in rows if row.kind in (Kind.REFUND, Kind.ORDER_VOID, Kind.TRANSFER_IN)]
+    refunds = {row.refund_id for row in waiting if row.refund_id is not None}
+    sale_of_refund: dict[int, int] = (
+        dict(Refund.objects.filter(pk__in=refunds, outlet__store=store).values_list("pk", "order_id"))
+        if refunds
+        else {}
+    )
+    needed = [_prerequisite(row, sale_of_refund) for row in waiting]
+    landed: set[tuple[str, int | None]] = set()
+    for name, kind in (("order", Kind.ORDER), ("transfer", Kind.TRANSFER_OUT)):
+        ids = {pk for source, pk in needed if source == name and pk is not None}
+        if ids:
+            found = SyncActivity.objects.filter(
+                store=store, kind=kind, status=Status.SUCCESS, **{f"{name}_id__in": ids}
+            ).values_list(f"{name}_id", flat=True)
+            landed.update((name, pk) for pk in found)
+    return frozenset(row.pk for row, key in zip(waiting, needed, strict=True) if key in landed)
+
+
+def _senders(store: Store, rows: list[SyncActivity]) -> dict[int, Sender]:
+    transfers = {
+        row.transfer_id for row in rows if row.kind == Kind.TRANSFER_IN and row.transfer_id is not None
+    }
+    if not transfers:
+        return {}
+    found = Transfer.objects.filter(pk__in=transfers, outlet__store=store).values_list(
+        "pk", "outlet_id", "outlet__code"
+    )
+    return {pk: Sender(outlet_id, code) for pk, outlet_id, code in found}
+
+
+def facts_for(store: Store, rows: Sequence[SyncActivity], *, now: datetime | None = None) -> PendingFacts:
+    """What the reasons of `rows` (some of the store's rows) need: a few queries, whatever the count."""
+    return PendingFacts(
+        connection_status=connection_status(store),
+        active_outlets=active_outlet_ids(store),
+        senders=_senders(store, list(rows)),
+        landed=_landed_rows(store, list(rows)),
+        schedule=sync_settings_for(store),
+        zone=ZoneInfo(store.time_zone),
+        now=now or timezone.now(),
+    )
+
+
+def pending_facts(store: Store, rows: Iterable[SyncActivity], *, now: datetime | None = None) -> PendingFacts:
+    """The facts for a page of rows: read for its Pending and Running rows only, none when it has none
+    (the reasons of the other rows need nothing)."""
+    open_rows = [row for row in rows if row.status in (Status.PENDING, Status.RUNNING)]
+    return facts_for(store, open_rows, now=now) if open_rows else PendingFacts()

@@ -1,9 +1,13 @@
 """The status panel and the 14-day chart: a few small reads, quick at a million rows.
 
+The panel is about the POS documents: Success, Failed, Pending and the last sync leave out product
+push batches, which get a line of their own (they are sent by "Push products", not by the sync).
+
 Pending and Failed are counted exactly (their rows are few, and narrow indexes hold them). Success
 grows without bound: it is counted exactly up to SUCCESS_EXACT_UP_TO rows, and above that the
 planner's estimate is shown as "about …" — counting a store's 900,000 successes costs 150 ms or more
 on every page view, and nobody acts on the exact figure; the chart gives the recent days exactly.
+Where there is no planner estimate (SQLite, the embedded run) the exact count is shown instead.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sync.models import SyncActivity
 from .filters import day_start
 
 Status = SyncActivity.Status
+Kind = SyncActivity.Kind
 SUCCESS_EXACT_UP_TO = 10_000
 CHART_DAYS = 14
 
@@ -39,16 +44,23 @@ class Tally:
 
 @dataclass(frozen=True)
 class StatusPanel:
-    last_completed_at: datetime | None
-    last_status: str  # "success" or "failed"; "" before the first sync
-    success: Tally
-    failed: int
-    pending: int
+    last_completed_at: datetime | None  # of a document (product pushes left out)
+    last_status: str  # "success" or "failed"; "" before the first document synced
+    success: Tally  # documents
+    failed: int  # documents
+    pending: int  # documents, Running included
     needs_reconnect: bool
+    push_pending: int = 0  # product push batches waiting or being sent
+    push_failed: int = 0  # product push batches Accurate refused
 
     @property
     def banner(self) -> bool:
         return self.failed > 0 or self.needs_reconnect
+
+    @property
+    def pushes(self) -> bool:
+        """Product push batches to mention: some are waiting or failed."""
+        return self.push_pending > 0 or self.push_failed > 0
 
 
 def estimate(rows: QuerySet[SyncActivity]) -> int | None:
@@ -63,14 +75,35 @@ def estimate(rows: QuerySet[SyncActivity]) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def success_count(store: Store) -> Tally:
+def push_counts(store: Store) -> dict[str, int]:
+    """Status → the store's product push batches (rows). They are few — one per 100 products pushed —
+    and read through the (store, kind) index, so the documents' counts are the store's counts less
+    these, each an index-only count."""
+    rows = (
+        SyncActivity.objects.filter(store=store, kind=Kind.PRODUCT_PUSH)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {status: n for status, n in rows}
+
+
+def success_count(store: Store, *, pushed: int | None = None) -> Tally:
+    """The store's documents synced (`pushed`: its product push batches that succeeded, read here if
+    not given), exactly up to SUCCESS_EXACT_UP_TO, estimated above it."""
+    if pushed is None:
+        pushed = push_counts(store).get(Status.SUCCESS, 0)
     rows = SyncActivity.objects.filter(store=store, status=Status.SUCCESS)
     # Counting stops one past the limit: an index-only walk of at most that many entries.
-    exact = rows.values("pk")[: SUCCESS_EXACT_UP_TO + 1].count()
+    exact = rows.values("pk")[: SUCCESS_EXACT_UP_TO + pushed + 1].count() - pushed
     if exact <= SUCCESS_EXACT_UP_TO:
         return Tally(exact)
-    guess = estimate(rows)
-    return Tally(max(guess or 0, exact), estimated=True)
+    documents = rows.exclude(kind=Kind.PRODUCT_PUSH)
+    guess = estimate(documents)
+    if guess is None:
+        # No planner estimate (SQLite): the exact figure, never a capped "about".
+        return Tally(documents.count())
+    return Tally(max(guess, exact), estimated=True)
 
 
 def status_panel(store: Store) -> StatusPanel:
@@ -78,20 +111,27 @@ def status_panel(store: Store) -> StatusPanel:
         SyncActivity.objects.filter(
             store=store, completed_at__isnull=False, status__in=[Status.SUCCESS, Status.FAILED]
         )
+        .exclude(kind=Kind.PRODUCT_PUSH)
         .order_by("-completed_at")
         .values("completed_at", "status")
         .first()
     )
+    pushes = push_counts(store)
+    push_pending = pushes.get(Status.PENDING, 0) + pushes.get(Status.RUNNING, 0)
+    push_failed = pushes.get(Status.FAILED, 0)
     pending = SyncActivity.objects.filter(store=store, status__in=[Status.PENDING, Status.RUNNING]).count()
     failed = SyncActivity.objects.filter(store=store, status=Status.FAILED).count()
     link = connection_for_store(store)
     return StatusPanel(
         last_completed_at=last["completed_at"] if last else None,
         last_status=last["status"] if last else "",
-        success=success_count(store),
-        failed=failed,
-        pending=pending,
+        success=success_count(store, pushed=pushes.get(Status.SUCCESS, 0)),
+        # Read a moment apart: a batch settling in between must not make a count negative.
+        failed=max(failed - push_failed, 0),
+        pending=max(pending - push_pending, 0),
         needs_reconnect=link is not None and link.status == Connection.Status.NEEDS_RECONNECT,
+        push_pending=push_pending,
+        push_failed=push_failed,
     )
 
 

@@ -1,10 +1,14 @@
 """The activity pages: the filtered list (keyset pages), one activity's details, Sync and Sync all
 failed (owner and staff: it sends what the POS recorded and changes no setting), the statuses the
 page polls, and the CSV export. Another store's activity is a 404.
+
+Every Pending row says why it has not landed (sync.activity.reasons, read once per page); a Sync that
+cannot go says why and what to do, and one that went says so when syncing has stopped meanwhile.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -21,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from outlets.models import Membership
+from outlets.models import Membership, Store
 from outlets.views import page, store_member_required
 from sync.models import SyncActivity
 
@@ -29,11 +33,26 @@ from . import selectors, summary
 from .documents import document_of
 from .export import csv_lines
 from .filters import STATUS_CHOICES, ActivityFilter
+from .health import with_stall_note
 from .labels import KIND_LABELS, merchant_status, status_label
+from .reasons import row_reason
 from .services import RetryRefused, activities_retry_failed, activity_retry
 
 POLL_MS = 2000
 POLL_MAX_IDS = 100
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A row as the list shows it: the activity and why it failed or has not landed yet."""
+
+    activity: SyncActivity
+    reason: str
+
+
+def shown_rows(store: Store, rows: list[SyncActivity]) -> list[Shown]:
+    facts = selectors.pending_facts(store, rows)
+    return [Shown(row, row_reason(row, facts)) for row in rows]
 
 
 def filtered(request: HttpRequest, membership: Membership) -> tuple[ActivityFilter, QuerySet[SyncActivity]]:
@@ -65,6 +84,7 @@ def activity_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "filterset": filterset,
         "active_filters": len(active),
         "page": found,
+        "rows": shown_rows(membership.store, list(found.rows)),
         "chart": summary.chart(summary.chart_days_cached(membership.store)),
         "poll_ms": POLL_MS,
         "filter_query": filter_query(request),
@@ -90,6 +110,7 @@ def activity_detail(request: HttpRequest, membership: Membership, activity_id: i
     context = {
         "nav": "accurate",
         "activity": activity,
+        "reason": shown_rows(membership.store, [activity])[0].reason,
         "document": document_of(activity),
         "attempts": selectors.activity_attempts(activity),
         "poll_ms": POLL_MS,
@@ -103,35 +124,78 @@ def back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(target if target and safe else default)
 
 
+def queued_message(waits_for: str) -> str:
+    """What a Sync that went says: sent again, or queued behind the document it needs first."""
+    if waits_for == SyncActivity.Kind.TRANSFER_OUT:
+        return _(
+            "Queued: it goes to Accurate once its transfer sent is there. If that one failed, sync it too."
+        )
+    if waits_for:
+        return _("Queued: it goes to Accurate once its sale is there. If the sale failed, sync it too.")
+    return _("Sending it to Accurate again.")
+
+
 @require_POST
 @store_member_required
 def activity_sync(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
+    store = membership.store
     try:
-        queued = activity_retry(store=membership.store, activity_id=activity_id)
+        retried = activity_retry(store=store, activity_id=activity_id)
     except RetryRefused as refused:
-        messages.error(request, str(refused))
+        (messages.info if refused.level == "info" else messages.error)(request, str(refused))
     else:
-        if queued:
-            messages.success(request, _("Sending it to Accurate again."))
+        if retried.queued:
+            messages.success(request, with_stall_note(queued_message(retried.waits_for), store))
         else:
             messages.info(request, _("It is already on its way or done; nothing was changed."))
     return back(request, reverse("sync:activity_detail", args=[activity_id]))
 
 
+def retried_all_message(sent: int, left: int) -> str:
+    """Whole sentences, so each language can word them its own way."""
+    if not sent and not left:
+        return _("There are no failed syncs to send.")
+    parts = []
+    if sent:
+        parts.append(
+            ngettext(
+                "Sending %(count)d failed sync to Accurate again.",
+                "Sending %(count)d failed syncs to Accurate again.",
+                sent,
+            )
+            % {"count": sent}
+        )
+    if left:
+        parts.append(
+            ngettext(
+                "%(count)d failed sync was left as it is: its outlet is not active in Accurate. "
+                "Activate it in Apps → Accurate → Outlet mapping first.",
+                "%(count)d failed syncs were left as they are: their outlets are not active in Accurate. "
+                "Activate them in Apps → Accurate → Outlet mapping first.",
+                left,
+            )
+            % {"count": left}
+        )
+    return " ".join(parts)
+
+
 @require_POST
 @store_member_required
 def activity_sync_failed(request: HttpRequest, membership: Membership) -> HttpResponse:
+    store = membership.store
     _filterset, rows = filtered(request, membership)
-    count = activities_retry_failed(store=membership.store, filtered_queryset=rows)
-    messages.success(
-        request,
-        ngettext(
-            "Sending %(count)d failed sync to Accurate again.",
-            "Sending %(count)d failed syncs to Accurate again.",
-            count,
-        )
-        % {"count": count},
-    )
+    try:
+        done = activities_retry_failed(store=store, filtered_queryset=rows)
+    except RetryRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        message = retried_all_message(done.sent, done.left)
+        if done.sent:
+            messages.success(request, with_stall_note(message, store, many=done.sent > 1))
+        elif done.left:
+            messages.error(request, message)
+        else:
+            messages.info(request, message)
     query = filter_query(request)
     return redirect(reverse("sync:activity") + (f"?{query}" if query else ""))
 
@@ -140,7 +204,7 @@ def local_time(value: datetime | None) -> str:
     return "" if value is None else date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
-def status_of(activity: SyncActivity) -> dict[str, Any]:
+def status_of(activity: SyncActivity, reason: str) -> dict[str, Any]:
     return {
         "id": activity.pk,
         "status": merchant_status(activity.status),
@@ -149,7 +213,7 @@ def status_of(activity: SyncActivity) -> dict[str, Any]:
         "completed": local_time(activity.completed_at),
         "attempts": activity.attempts,
         "accurate_number": activity.accurate_number,
-        "reason": activity.status_reason if activity.status == SyncActivity.Status.FAILED else "",
+        "reason": reason,
     }
 
 
@@ -159,7 +223,8 @@ def activity_statuses(request: HttpRequest, membership: Membership) -> JsonRespo
     """The current status of the store's rows among `ids` (comma separated, at most 100)."""
     ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
     rows = selectors.activity_statuses(membership.store, ids[:POLL_MAX_IDS])
-    return JsonResponse({"rows": [status_of(row) for row in rows]})
+    shown = shown_rows(membership.store, rows)
+    return JsonResponse({"rows": [status_of(row.activity, row.reason) for row in shown]})
 
 
 @require_GET

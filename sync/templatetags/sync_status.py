@@ -1,8 +1,9 @@
-"""`{% load sync_status %}`: the add-on page's status panel (`{% sync_status_panel %}`) and the labels
-the activity pages show for a status or a type.
+"""`{% load sync_status %}`: the add-on page's status panel (`{% sync_status_panel %}`), the "syncing
+has stopped" banner (`{% sync_stalled_banner %}`, on the add-on page, the dashboard and the activity
+page) and the labels the activity pages show for a status or a type.
 
-The add-on page belongs to mapping, which never imports sync: its template loads this library, and
-the panel reads what it needs through sync's own selectors.
+The add-on page belongs to mapping and the dashboard to outlets, which never import sync for these:
+their templates load this library, and the tags read what they need through sync's own selectors.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import json
 from typing import Any
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.functional import Promise
 
-from sync.activity import labels, summary
+from sync.activity import health, labels, reasons, summary
 
 register = template.Library()
 
@@ -22,6 +24,20 @@ register = template.Library()
 def sync_status_panel(context: template.Context) -> dict[str, Any]:
     store = context["store"]
     return {"panel": summary.status_panel(store), "store": store}
+
+
+@register.inclusion_tag("sync/_stalled_banner.html", takes_context=True)
+def sync_stalled_banner(context: template.Context) -> dict[str, Any]:
+    """The banner when due documents stopped moving (nothing when syncing is fine)."""
+    store = context["store"]
+    stall = health.sync_stall(store)
+    if stall is None:
+        return {"stall": None}
+    return {
+        "stall": stall,
+        "shown": f"{intcomma(stall.shown_count)}{'+' if stall.more else ''}",
+        "reason": reasons.merchant_words(stall.reason),
+    }
 
 
 @register.filter

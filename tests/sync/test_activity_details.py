@@ -93,7 +93,17 @@ def test_a_failed_rows_details_show_the_reason_and_the_sync_button(client, tenan
     assert text(html, "reason") == "Map payment method QRIS."
     assert f'data-testid="sync-{activity.pk}"' in html
     assert not re.search(r'<form[^>]*data-field="action"\s+hidden', html)
-    assert "Not tried yet." in html
+    # Counted as tried once, yet no attempt was recorded (a worker died before recording it).
+    assert text(html, "attempts") == (
+        "Attempts Its 1 attempt left no record: the worker stopped before Accurate's answer was saved."
+    )
+    assert "Not tried yet." not in html
+
+
+def test_a_row_never_tried_says_so(client, tenant, order_body):
+    activity = make(tenant, order_body, "ORD-0004", status="pending", attempts=0)
+    html = login(client, tenant.owner).get(f"{URL}{activity.pk}/").content.decode()
+    assert text(html, "attempts") == "Attempts Not tried yet."
 
 
 def test_another_stores_details_are_a_404(client, tenant, outsider, order_body):

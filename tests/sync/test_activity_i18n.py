@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from sync.models import SyncActivity
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_kept() -> Iterator[None]:
+    """A request in Indonesian leaves its language active in this thread: put back the one before."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def as_owner_in(tenant, language: str) -> Client:
@@ -51,3 +61,20 @@ def test_the_details_page_renders_its_translations_and_english_stays_the_default
 
     assert "Menunggu" in indonesian and "Penjualan" in indonesian
     assert "Pending" in english and "Menunggu" not in english
+
+
+def test_why_a_row_waits_and_why_a_sync_was_refused_are_in_indonesian(tenant, order_body):
+    tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body("ORD-1"), format="json")
+    activity = SyncActivity.objects.get()
+    SyncActivity.objects.update(status="failed", status_reason="x")
+    client = as_owner_in(tenant, "id")
+
+    refused = client.post(f"/apps/accurate/activity/{activity.pk}/sync/", follow=True).content.decode()
+    SyncActivity.objects.update(status="pending", status_reason="")
+    listed = client.get("/apps/accurate/activity/").content.decode()
+
+    assert (
+        "Toko belum terhubung ke Accurate: pemilik toko menghubungkannya di halaman Accurate (Aplikasi → "
+        "Accurate), lalu sinkronkan lagi. Tidak ada yang diubah."
+    ) in refused
+    assert "Menunggu toko dihubungkan ke Accurate (Aplikasi → Accurate → Hubungkan ke Accurate)." in listed

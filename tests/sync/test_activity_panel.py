@@ -1,18 +1,28 @@
 """The status panel on the add-on page (last sync, counts, banner, Show Details) and the chart of
-the last 14 days on the activity page, per day of the store's clock."""
+the last 14 days on the activity page, per day of the store's clock.
+
+The panel is about documents: product push batches have a line of their own. Runs on SQLite too
+(`embedded`): the Success count branches on the database (a planner estimate on PostgreSQL only).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from mapping.models import AddOn, Connection
 from sync.activity import summary
 from sync.models import SyncActivity
+from sync.selectors import StatusCounts, activity_counts_by_outlet
 from tests.sync.activity_rows import URL, at, login, make
+from tests.sync.test_sync_health import batch_row
+
+pytestmark = pytest.mark.embedded
 
 
 def panel_html(client: Any, tenant: Any) -> str:
@@ -71,12 +81,65 @@ def test_a_connection_needing_reconnecting_raises_the_banner(client, tenant):
 def test_many_successes_are_counted_up_to_the_limit_then_estimated(tenant, order_body, monkeypatch):
     for n in range(4):
         make(tenant, order_body, f"ORD-{n}", completed=at(20, 9))
+    batch_row(tenant, "success", completed=at(20, 9))  # not a document: never counted
     monkeypatch.setattr(summary, "SUCCESS_EXACT_UP_TO", 4)
     assert summary.success_count(tenant.store) == summary.Tally(4)
     make(tenant, order_body, "ORD-9", completed=at(20, 9))
     found = summary.success_count(tenant.store)
-    assert found.estimated is True
-    assert found.value >= 5  # never below what was counted
+    if connection.vendor == "postgresql":
+        assert found.estimated is True
+        assert found.value >= 5  # never below what was counted
+    else:
+        # No planner estimate (SQLite, the embedded run): the exact count, not a capped "about".
+        assert found == summary.Tally(5)
+
+
+def test_product_pushes_have_their_own_line_and_leave_the_documents_counts_alone(client, tenant, order_body):
+    # The issue: six batches pushed a minute ago, the documents all waiting.
+    for _ in range(6):
+        batch_row(tenant, "success", completed=timezone.now() - timedelta(minutes=1))
+    batch_row(tenant, "pending")
+    batch_row(tenant, "running")
+    batch_row(tenant, "failed", completed=timezone.now())
+    for n in range(3):
+        make(tenant, order_body, f"ORD-{n}", status="pending", attempts=0)
+
+    html = panel_html(client, tenant)
+
+    assert "Nothing has been synced yet." in html
+    assert 'data-testid="last-status"' not in html
+    assert [value(html, f"count-{name}") for name in ("success", "failed", "pending")] == ["0", "0", "3"]
+    assert 'data-testid="banner-failed"' not in html
+    line = html[html.index('data-testid="push-line"') :]
+    line = " ".join(re.sub(r"<[^>]+>", " ", line[line.index(">") + 1 : line.index("</p>")]).split())
+    assert line == "Products pushed: 2 batches waiting · 1 batch failed · Push products"
+    assert 'href="/apps/accurate/products/push/" data-testid="push-link"' in html
+
+
+def test_the_last_sync_is_the_last_document_not_a_later_product_push(client, tenant, order_body):
+    make(tenant, order_body, "ORD-1", status="failed", completed=at(21, 8), reason="x")
+    batch_row(tenant, "success", completed=at(21, 9))
+
+    html = panel_html(client, tenant)
+
+    assert value(html, "last-status") == "Failed"
+    assert "2026-11-21 08:00" in html
+    assert 'data-testid="push-line"' not in html  # nothing waiting or failed among the batches
+
+
+def test_the_dashboard_counts_todays_syncs_per_outlet_on_the_stores_clock(tenant, order_body):
+    now = at(21, 12)
+    make(tenant, order_body, "ORD-1", completed=at(21, 0, 1))  # today, just after midnight in Jakarta
+    make(tenant, order_body, "ORD-2", completed=at(20, 23, 59))  # yesterday
+    make(tenant, order_body, "ORD-3", outlet="BALI1", completed=at(21, 11))
+    make(tenant, order_body, "ORD-4", status="failed", completed=at(21, 9), reason="x")
+    make(tenant, order_body, "ORD-5", status="running", started=at(21, 11))
+    batch_row(tenant, "success", completed=at(21, 10))  # store-level: no outlet
+
+    assert activity_counts_by_outlet(tenant.store, now=now) == {
+        tenant.outlet.pk: StatusCounts(pending=1, failed=1, success=1),
+        tenant.other_outlet.pk: StatusCounts(success=1),
+    }
 
 
 def test_the_chart_counts_each_local_day(tenant, outsider, order_body):
