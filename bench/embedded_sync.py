@@ -1,0 +1,683 @@
+"""Embedded end-to-end benchmark: the demo store's week synced to the sandbox by the stack `make run` starts.
+
+Run alone: `python bench/embedded_sync.py` (also run by `make bench`). It needs neither PostgreSQL nor
+Redis: like `make run` it runs on the embedded defaults, in a temporary VAR_DIR with DEBUG=1 and no
+DATABASE_URL, REDIS_URL or SECRET_KEY in the environment (a SQLite file, the filesystem broker, the
+in-process rate limiter). Steps, each through the product's own commands and services:
+
+- `manage.py migrate --noinput` and `manage.py seed_demo` (the demo store "demo": outlets JKT01,
+  BDG01, DPS01 and a week of sales, refunds, voids, transfers, adjustments, a stock take, deposits),
+- `python -m iseller_accurate.devserver --port P --sandbox-port S` as `make run` starts it (web, a
+  Celery worker of one process, beat and the Accurate sandbox), until its banner,
+- in this process, Django configured on the same SQLite file with the same settings: the demo store
+  connected to the sandbox's database 101 through the OAuth flow (connect, the sandbox's login and
+  consent pages, the callback, the database chosen), each outlet mapped from the defaults the
+  mapping page offers (`mapping_defaults`), with the MDR account 1103 (the sandbox's iSellerPay
+  clearing account) and a branch and warehouse of its own: JKT01 Pusat / Gudang Utama, DPS01 Cabang
+  Bali / Gudang Bali, BDG01 a new "Cabang Bandung" / "Gudang Bandung" created in Accurate by
+  `outlet_mapping_update`; the lists refreshed and each outlet activated (the extra outlet fee
+  confirmed), as "Save and activate" does,
+- the sync settings saved (walk-in customer C-WALKIN, transit warehouse Transit),
+- the demo's deliberate SKU problems fixed as the POS would, through `products_upsert` (each product
+  without a SKU, and the second product of the shared SKU, gets a SKU of its own),
+- the products pushed (`product_push_start`; the devserver's worker runs it) until the push is done,
+- "Sync now" for sales and for transfers of all outlets (`activities_release`), then waiting until
+  no row is Pending or Running, or until only rows that legitimately wait are left and nothing moved
+  for QUIET_S seconds (WAIT_TIMEOUT_S at most),
+- the figures, from the SQLite file and the sandbox's `/_sandbox/inspect` and documents,
+- the devserver stopped with SIGINT (Ctrl-C), and checked: exit code 0, ports closed, no process of
+  this run left.
+
+Figures (one JSON line each; notes on stderr, failures grouped by reason with counts):
+
+- `embedded_sent_<kind>`: rows of each kind Success (POS documents the sync sent and Accurate saved;
+  for `product_push`, batches of up to 100 items);
+- `embedded_accurate_<module>`: documents in the sandbox's database 101 per module;
+- `embedded_success`, `embedded_failed`, `embedded_cancelled`: rows of the demo store;
+- `embedded_duplicates`: numbers held more than once by the sandbox, every module (must be 0);
+- `embedded_wrong_amounts`: invoices, receipts and deposits in the sandbox whose amount is not the
+  POS's (an invoice's total, what a sale paid by one method, a deposit's amount), or missing for a
+  Success row (must be 0);
+- `embedded_left_open`: rows still Pending or Running that have no reason to wait (must be 0);
+- `embedded_waiting`: rows that legitimately wait (each group and why, on stderr);
+- `embedded_product_push_s`, `embedded_sync_s` (from "Sync now" until settled), `embedded_total_s`.
+
+It exits non-zero with the reason when the run itself went wrong: the stack did not start or did not
+stop cleanly, the product push did not finish or failed, duplicates or wrong amounts, or rows left
+open without a reason.
+A traceback in the stack's log is shown on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The script's own folder is on sys.path: the benches share their helpers.
+from _sync_worker import tail  # noqa: E402
+from sync_throughput import figure, note  # noqa: E402
+
+from tests.sandbox_fixture import SandboxProcess, free_port  # noqa: E402
+
+DB_ID = 101  # the sandbox's seeded database "Kopi Nusantara"
+MDR_ACCOUNT = "1103"  # the sandbox's "Kas iSellerPay (clearing)"
+# Outlet → (branch, warehouse, whether the mapping creates them in Accurate).
+PLACES = {
+    "JKT01": ("Pusat", "Gudang Utama", False),
+    "BDG01": ("Cabang Bandung", "Gudang Bandung", True),
+    "DPS01": ("Cabang Bali", "Gudang Bali", False),
+}
+SYNC_SETTINGS = {"walk_in_customer_no": "C-WALKIN", "transit_warehouse_name": "Transit"}
+# What `make run` must do without: the embedded defaults apply only when these are unset.
+NOT_EMBEDDED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "LOG_LEVEL")
+NOT_EMBEDDED_PREFIXES = ("ACCURATE_", "SYNC_", "CELERY_", "SECURE_", "SESSION_", "CSRF_", "ALLOWED_")
+COMMAND_TIMEOUT_S = 300.0
+BANNER_TIMEOUT_S = 120.0
+PUSH_TIMEOUT_S = 180.0
+WAIT_TIMEOUT_S = 300.0
+QUIET_S = 20.0
+STOP_TIMEOUT_S = 60.0
+POLL_S = 1.0
+TRACEBACK = re.compile(r"^\s*(\w+) \| Traceback \(most recent call last\):", re.MULTILINE)
+
+
+class RunWentWrong(SystemExit):
+    def __init__(self, message: str) -> None:
+        super().__init__(f"embedded_sync: {message}")
+
+
+@dataclass
+class Stack:
+    """The devserver (`make run`'s last command) in a process group of its own, and its log."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+    port: int
+    sandbox_port: int
+    var_dir: Path
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def sandbox(self) -> SandboxProcess:
+        """The devserver's sandbox, through the tests' client (its `process` is the devserver's:
+        nothing here stops it through that handle)."""
+        url = f"http://127.0.0.1:{self.sandbox_port}"
+        return SandboxProcess(url, self.var_dir / "accurate_sandbox.sqlite3", self.process)
+
+    def alive(self) -> None:
+        if self.process.poll() is not None:
+            raise RunWentWrong(f"the devserver exited ({self.process.returncode}):\n{tail(self.log)}")
+
+
+# --- the stack, as `make run` starts it ---
+
+
+def embedded_env(var_dir: Path) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in NOT_EMBEDDED and not name.startswith(NOT_EMBEDDED_PREFIXES)
+    }
+    return {**env, "DEBUG": "1", "VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+
+
+def manage(env: dict[str, str], folder: Path, *argv: str) -> str:
+    log = folder / f"{argv[0]}.log"
+    with log.open("wb") as out:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *argv],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+    if done.returncode != 0:
+        raise RunWentWrong(f"manage.py {' '.join(argv)} exited {done.returncode}:\n{tail(log)}")
+    return log.read_text(errors="replace")
+
+
+def stack_start(env: dict[str, str], folder: Path, var_dir: Path) -> Stack:
+    port, sandbox_port = free_port(), free_port()
+    ports = ["--port", str(port), "--sandbox-port", str(sandbox_port)]
+    log = folder / "devserver.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "iseller_accurate.devserver", *ports],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            # Its own group, as a terminal gives a command: Ctrl-C reaches it and nothing of ours.
+            start_new_session=True,
+        )
+    stack = Stack(process, log, port, sandbox_port, var_dir)
+    banner = f"open http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + BANNER_TIMEOUT_S
+    while banner not in stack.text():
+        stack.alive()
+        if time.monotonic() > deadline:
+            raise RunWentWrong(f"no banner within {BANNER_TIMEOUT_S:.0f} s:\n{tail(log)}")
+        time.sleep(0.2)
+    return stack
+
+
+def processes_of(var_dir: Path) -> dict[int, str]:
+    """Processes (but this one) started with this run's VAR_DIR in their environment."""
+    marker = f"VAR_DIR={var_dir}".encode()
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in environ:
+            found[int(entry.name)] = cmdline.strip()
+    return found
+
+
+def port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stack_stop(stack: Stack) -> list[str]:
+    """Ctrl-C: SIGINT to the devserver; what did not go as `make run` promises (empty: all well)."""
+    if stack.process.poll() is not None:
+        return [f"the devserver had already exited ({stack.process.returncode})"]
+    stack.process.send_signal(signal.SIGINT)
+    problems = []
+    try:
+        code = stack.process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(stack.process.pid, signal.SIGKILL)
+        stack.process.wait()
+        return [f"the devserver still ran {STOP_TIMEOUT_S:.0f} s after SIGINT (killed)"]
+    if code != 0:
+        problems.append(f"the devserver exited {code} after SIGINT")
+    killed = [line for line in stack.text().splitlines() if "did not stop in time" in line]
+    problems += killed
+    for port in (stack.port, stack.sandbox_port):
+        if port_open(port):
+            problems.append(f"port {port} still answers")
+    left = processes_of(stack.var_dir)
+    if left:
+        problems.append(f"processes left: {left}")
+        for pid in left:  # ours: started by this run with its VAR_DIR
+            os.kill(pid, signal.SIGKILL)
+    return problems
+
+
+@contextmanager
+def running_stack(env: dict[str, str], folder: Path, var_dir: Path) -> Iterator[Stack]:
+    stack = stack_start(env, folder, var_dir)
+    stopped = False
+    try:
+        yield stack
+        problems = stack_stop(stack)
+        stopped = True
+        if problems:
+            raise RunWentWrong("the stack did not stop cleanly: " + "; ".join(problems))
+        note("the devserver stopped on SIGINT: exit code 0, ports closed, no process left")
+    finally:
+        if not stopped:
+            stack_stop(stack)
+
+
+# --- the merchant's steps, in this process ---
+
+
+def setup_django(env: dict[str, str], stack: Stack) -> None:
+    """The devserver's settings: the same environment, and the sandbox it points its children at."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
+    for name in list(os.environ):
+        if name not in env:
+            del os.environ[name]
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "iseller_accurate.settings"
+    os.environ["ACCURATE_ACCOUNT_URL"] = f"http://127.0.0.1:{stack.sandbox_port}"
+    import django
+
+    django.setup()
+
+
+def connect(store: Any, owner: Any, sandbox: SandboxProcess) -> Any:
+    """Connect, log in and consent in the sandbox, the callback, database 101 chosen."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from mapping.services.connection import database_choose
+    from tests.mapping.conftest import authorize, callback
+
+    session = SessionStore()
+    connection = callback(
+        SimpleNamespace(store=store, owner=owner), session, authorize(sandbox, session, store)
+    )
+    return database_choose(connection=connection, database_id=DB_ID)
+
+
+def lists_of(store: Any, connection: Any) -> dict[str, Any]:
+    """Accurate's lists as the mapping page reads them (kept; fetched on the first read)."""
+    from mapping import selectors
+    from outlets.selectors import payment_methods_used
+
+    return {
+        "accounts": selectors.accurate_list(connection, "glaccount"),
+        "branches": selectors.accurate_list(connection, "branch"),
+        "warehouses": selectors.accurate_list(connection, "warehouse"),
+        "methods": payment_methods_used(store),
+    }
+
+
+def outlets_map(store: Any, connection: Any) -> None:
+    """Each outlet mapped from the page's defaults, then activated as "Save and activate" does."""
+    from mapping.services.lists import accurate_lists_refresh
+    from mapping.services.outlets import (
+        MappingIncomplete,
+        mapping_defaults,
+        outlet_activate,
+        outlet_mapping_update,
+    )
+    from outlets.models import Outlet
+
+    for outlet in Outlet.objects.filter(store=store).order_by("code"):
+        branch, warehouse, create = PLACES[outlet.code]
+        data = mapping_defaults(**lists_of(store, connection))
+        data["mdr_account_no"] = MDR_ACCOUNT
+        if not create:
+            data.update(branch_name=branch, warehouse_name=warehouse)
+        mapping = outlet_mapping_update(
+            connection=connection,
+            outlet=outlet,
+            data=data,
+            new_branch=branch if create else "",
+            new_warehouse=warehouse if create else "",
+        )
+        accurate_lists_refresh(connection=connection)
+        try:
+            outlet_activate(mapping=mapping, confirm_fee=True, **lists_of(store, connection))
+        except MappingIncomplete as refused:
+            raise RunWentWrong(f"{outlet.code} could not be activated: {refused.problems}") from refused
+        payments = {row.method: row.account_no for row in mapping.payment_accounts.all()}
+        note(f"{outlet.code} active: {mapping.branch_name} / {mapping.warehouse_name}, payments {payments}")
+
+
+def skus_fix(store: Any) -> int:
+    """A SKU for each product without one, and for the second of two products sharing one, posted
+    as the POS would (the product's whole body through the API's serializer, no stock change)."""
+    from django.db.models.functions import Lower, Trim
+
+    from mapping.products.checks import sku_problem_counts
+    from outlets.api.serializers import ProductUpsertSerializer
+    from outlets.models import Product
+    from outlets.services.products import PRODUCT_FIELDS, products_upsert
+
+    seen: set[str] = set()
+    fixed: list[Product] = []
+    for product in (
+        Product.objects.filter(store=store, active=True).annotate(key=Lower(Trim("sku"))).order_by("id")
+    ):
+        if not product.key or product.key in seen:
+            fixed.append(product)
+        seen.add(product.key)
+    bodies = [
+        {
+            "pos_id": p.pos_id,
+            **{name: str(getattr(p, name)) for name in PRODUCT_FIELDS},
+            "has_serial_number": p.has_serial_number,
+            "active": p.active,
+            "sku": f"FIX-{p.pos_id}",
+            "stock": [],
+        }
+        for p in fixed
+    ]
+    upsert = ProductUpsertSerializer(data={"products": bodies})
+    upsert.is_valid(raise_exception=True)
+    products_upsert(store=store, items=upsert.validated_data["products"])
+    left = sku_problem_counts(store)
+    if left.total:
+        raise RunWentWrong(f"SKU problems left after the fix: {left}")
+    return len(fixed)
+
+
+def products_push(store: Any, owner: Any, stack: Stack) -> Any:
+    from sync.models import ProductPush
+    from sync.product_push.services import product_push_start
+
+    push = product_push_start(store=store, user=owner)
+    deadline = time.monotonic() + PUSH_TIMEOUT_S
+    while True:
+        stack.alive()
+        push.refresh_from_db()
+        if push.status == ProductPush.Status.DONE:
+            return push
+        if time.monotonic() > deadline:
+            raise RunWentWrong(
+                f"the product push was not done in {PUSH_TIMEOUT_S:.0f} s: {push.batches_done} of "
+                f"{push.batches_total} batches"
+            )
+        time.sleep(POLL_S)
+
+
+# --- waiting, and why rows wait ---
+
+
+def open_rows(store: Any) -> list[Any]:
+    from sync.models import SyncActivity
+
+    return list(
+        SyncActivity.objects.filter(store=store, status__in=("pending", "running")).select_related("outlet")
+    )
+
+
+def prerequisite_status(row: Any) -> str | None:
+    """The status of the row this one waits for (its sale's, its transfer out's), if any."""
+    from sync.models import SyncActivity
+
+    Kind = SyncActivity.Kind
+    if row.kind == Kind.REFUND:
+        found = SyncActivity.objects.filter(kind=Kind.ORDER, order__refunds=row.refund_id)
+    elif row.kind == Kind.ORDER_VOID:
+        found = SyncActivity.objects.filter(kind=Kind.ORDER, order=row.order_id)
+    elif row.kind == Kind.TRANSFER_IN:
+        found = SyncActivity.objects.filter(kind=Kind.TRANSFER_OUT, transfer=row.transfer_id)
+    else:
+        return None
+    return str(found.values_list("status", flat=True).first() or "missing")
+
+
+def why_open(store: Any, rows: list[Any], now: datetime) -> list[tuple[str, bool, Any]]:
+    """(why, legitimately waiting, row) for each open row."""
+    from sync.engine.claim import due_of_kind
+
+    claimable: set[int] = set()
+    for kind in {row.kind for row in rows}:
+        claimable |= set(due_of_kind(store.pk, kind, now).values_list("pk", flat=True))
+    explained = []
+    for row in rows:
+        if row.status == "running":
+            explained.append(("Running", False, row))
+        elif row.due_at is None:
+            explained.append(("held by the schedule after Sync now", False, row))
+        elif row.pk in claimable:
+            explained.append(("due and ready, not claimed", False, row))
+        elif row.due_at > now:
+            explained.append((f"waiting until its retry is due: {row.status_reason}", False, row))
+        elif (status := prerequisite_status(row)) not in (None, "success"):
+            legit = status in ("failed", "cancelled")
+            what = "transfer out" if row.kind == "transfer_in" else "sale's invoice"
+            explained.append((f"waits for its {what}, whose row is {status}", legit, row))
+        else:
+            explained.append((f"due but not claimable (outlet not active?): {row.status_reason}", False, row))
+    return explained
+
+
+def grouped(explained: list[tuple[str, bool, Any]]) -> Counter[tuple[str, str, bool]]:
+    return Counter((row.kind, why, legit) for why, legit, row in explained)
+
+
+def wait_settled(store: Any, stack: Stack) -> tuple[float, list[tuple[str, bool, Any]]]:
+    """Until no row is open, or only rows that legitimately wait are left and nothing moved for
+    QUIET_S. Returns (seconds until the rows last moved, why each open row is open)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from sync.models import SyncActivity
+
+    started = time.monotonic()
+    last_state: Any = None
+    last_change = started
+    shown = started
+    while True:
+        stack.alive()
+        now = timezone.now()
+        rows = SyncActivity.objects.filter(store=store)
+        state = (
+            sorted(Counter(rows.values_list("status", flat=True)).items()),
+            rows.aggregate(last=Max("updated_at"))["last"],
+        )
+        if state != last_state:
+            last_state, last_change = state, time.monotonic()
+        explained = why_open(store, open_rows(store), now)
+        elapsed = time.monotonic() - started
+        if not explained:
+            return elapsed, explained
+        quiet = time.monotonic() - last_change >= QUIET_S
+        if quiet and all(legit for _, legit, _ in explained):
+            return last_change - started, explained  # settled when it last moved
+        if elapsed > WAIT_TIMEOUT_S:
+            note(f"still open after {WAIT_TIMEOUT_S:.0f} s")
+            return elapsed, explained
+        if time.monotonic() - shown >= 15:
+            note(f"{elapsed:.0f} s: {dict(state[0])}")
+            shown = time.monotonic()
+        time.sleep(POLL_S)
+
+
+# --- the figures ---
+
+
+def number_of(document: dict[str, Any]) -> str:
+    """What the sandbox refuses a second of: a transaction's number, an item's or account's code, a
+    customer's number, a branch's or warehouse's name."""
+    for key in ("number", "no", "customerNo", "name"):
+        if document.get(key):
+            return str(document[key])
+    return f"id {document.get('id')}"
+
+
+def amounts_wrong(store: Any, sandbox: SandboxProcess) -> int:
+    """Documents in the sandbox whose amount is not the POS's, or missing for a Success row: each
+    sale's invoice (its total), each of its receipts (what was paid by that method), each deposit."""
+    from decimal import Decimal
+
+    from outlets.models import Deposit, Order
+    from sync.mappers.numbers import receipt_number
+    from sync.mappers.receipts import paid_by_method
+    from sync.models import SyncActivity
+
+    def totals(module: str) -> dict[str, Decimal]:
+        return {str(d["number"]): Decimal(str(d["totalAmount"])) for d in sandbox.documents(module, db=DB_ID)}
+
+    invoices, receipts, deposits = totals("sales-invoice"), totals("sales-receipt"), totals("other-deposit")
+    expected: dict[str, tuple[dict[str, Decimal], Decimal]] = {}
+    done = SyncActivity.objects.filter(store=store, status="success")
+    sold = done.filter(kind="order").values_list("order_id", "accurate_number")
+    numbers = dict(sold)
+    for order in Order.objects.filter(pk__in=numbers).select_related("outlet").prefetch_related("payments"):
+        expected[numbers[order.pk]] = (invoices, order.total)
+        for method, amount in paid_by_method(order).items():
+            expected[receipt_number(order.outlet.code, order.number, method)] = (receipts, amount)
+    paid_in = dict(done.filter(kind="deposit").values_list("deposit_id", "accurate_number"))
+    for deposit in Deposit.objects.filter(pk__in=paid_in):
+        expected[paid_in[deposit.pk]] = (deposits, deposit.amount)
+    wrong = {
+        number: (str(found.get(number)), str(amount))
+        for number, (found, amount) in expected.items()
+        if found.get(number) != amount
+    }
+    if wrong:
+        note(f"WRONG AMOUNTS (in Accurate, POS) of {len(wrong)} documents: {dict(list(wrong.items())[:10])}")
+    note(f"amounts checked: {len(expected)} invoices, receipts and deposits against the POS")
+    return len(wrong)
+
+
+def report(
+    store: Any, sandbox: SandboxProcess, settled: tuple[float, list[tuple[str, bool, Any]]]
+) -> tuple[int, int]:
+    """Print the figures; returns (documents twice or with a wrong amount, rows left open without
+    a reason)."""
+    from sync.models import SyncActivity
+
+    sync_s, explained = settled
+
+    rows = SyncActivity.objects.filter(store=store)
+    by_kind = Counter(rows.values_list("kind", "status"))
+    statuses = Counter(rows.values_list("status", flat=True))
+    for kind in SyncActivity.Kind.values:
+        if any(k == kind for k, _ in by_kind):
+            parts = {status: n for (k, status), n in sorted(by_kind.items()) if k == kind}
+            note(f"{kind}: {parts}")
+            unit = "batches" if kind == SyncActivity.Kind.PRODUCT_PUSH else "documents"
+            figure(f"embedded_sent_{kind}", by_kind[(kind, "success")], unit, digits=0)
+    inspected = sandbox.inspect()
+    created = inspected["documents"].get(str(DB_ID), {})
+    duplicates = 0
+    for module in sorted(created):
+        figure(f"embedded_accurate_{module.replace('-', '_')}", created[module], "documents", digits=0)
+        numbers = Counter(number_of(d) for d in sandbox.documents(module, db=DB_ID))
+        twice = {number: n for number, n in numbers.items() if n > 1}
+        if twice:
+            note(f"DUPLICATES in {module}: {dict(list(twice.items())[:10])}")
+        duplicates += len(twice)
+    failed = Counter(rows.filter(status="failed").values_list("kind", "status_reason"))
+    for (kind, reason), n in failed.most_common():
+        note(f"failed: {n} × {kind}: {reason}")
+    for (kind, why, legit), n in sorted(grouped(explained).items()):
+        note(f"{'waiting' if legit else 'LEFT OPEN'}: {n} × {kind}: {why}")
+    left_open = sum(1 for _, legit, _ in explained if not legit)
+    wrong = amounts_wrong(store, sandbox)
+    counters = inspected["counters"]
+    note(
+        f"sandbox: {counters['requests']} requests, {counters['rejected_by_limits']} refused by the "
+        f"limits, {counters['duplicate_numbers_refused']} duplicate numbers refused, at most "
+        f"{counters['max_started_per_second']} started in a second, {counters['max_in_flight']} in flight"
+    )
+    figure("embedded_success", statuses["success"], "rows", digits=0)
+    figure("embedded_failed", statuses["failed"], "rows", digits=0)
+    figure("embedded_cancelled", statuses["cancelled"], "rows", digits=0)
+    figure("embedded_duplicates", duplicates, "documents", digits=0)
+    figure("embedded_wrong_amounts", wrong, "documents", digits=0)
+    figure("embedded_left_open", left_open, "rows", digits=0)
+    figure("embedded_waiting", len(explained) - left_open, "rows", digits=0)
+    figure("embedded_sync_s", sync_s, "s")
+    return duplicates + wrong, left_open
+
+
+def tracebacks(stack: Stack) -> None:
+    """Every traceback the stack's processes printed, with the lines that follow it."""
+    text = stack.text()
+    for match in TRACEBACK.finditer(text):
+        lines = text[match.start() :].splitlines()[:40]
+        note(f"TRACEBACK in {match.group(1)}:\n" + "\n".join(lines))
+
+
+def run(folder: Path) -> None:
+    clock = time.monotonic()
+    var_dir = folder / "var"
+    var_dir.mkdir()
+    env = embedded_env(var_dir)
+    manage(env, folder, "migrate", "--noinput")
+    note(manage(env, folder, "seed_demo").strip().splitlines()[0])
+    with running_stack(env, folder, var_dir) as stack:
+        note(f"the stack is up {time.monotonic() - clock:.1f} s after the start")
+        setup_django(env, stack)
+        push, push_s, sync_s = merchant_steps(stack)
+        wrong, left_open = report(push.store, stack.sandbox(), sync_s)
+        figure("embedded_product_push_s", push_s, "s")
+        tracebacks(stack)
+    figure("embedded_total_s", time.monotonic() - clock, "s")
+    if push.failed:
+        raise RunWentWrong(f"the product push failed for {push.failed} products")
+    if wrong:
+        raise RunWentWrong(f"{wrong} documents in the sandbox are there twice or with a wrong amount")
+    if left_open:
+        raise RunWentWrong(f"{left_open} rows are left Pending or Running with no reason to wait")
+
+
+def limits_note(stack: Stack, when: str) -> None:
+    """The sandbox's limit counters so far: which step came near Accurate's limits."""
+    counters = stack.sandbox().inspect()["counters"]
+    note(
+        f"{when}: {counters['requests']} requests so far, at most {counters['max_started_per_second']} "
+        f"started in a second, {counters['rejected_by_limits']} refused by the limits"
+    )
+
+
+def merchant_steps(stack: Stack) -> tuple[Any, float, tuple[float, list[tuple[str, bool, Any]]]]:
+    """Connect, map and activate, settings, SKUs fixed, products pushed, Sync now, settled.
+    Returns (the product push, its seconds, (seconds from Sync now until settled, open rows))."""
+    from django.utils import timezone
+
+    from mapping.services.sync_settings import sync_settings_update
+    from outlets.models import Membership, Store
+    from sync.schedule import activities_release
+    from sync.selectors import SALES_KINDS, TRANSFER_KINDS
+
+    store = Store.objects.get(slug="demo")
+    owner = Membership.objects.get(store=store, role=Membership.Role.OWNER).user
+    connection = connect(store, owner, stack.sandbox())
+    outlets_map(store, connection)
+    limits_note(stack, "connected and mapped")
+    sync_settings_update(store=store, data=SYNC_SETTINGS)
+    note(f"{skus_fix(store)} SKUs fixed through products_upsert")
+    pushing = time.monotonic()
+    push = products_push(store, owner, stack)
+    push_s = time.monotonic() - pushing
+    note(
+        f"products pushed in {push_s:.1f} s: {push.created} created, {push.existing} existing, "
+        f"{push.failed} failed of {push.products_total}"
+    )
+    limits_note(stack, "products pushed")
+    released = sum(
+        activities_release(store=store, kinds=kinds, outlet=None, now=timezone.now())
+        for kinds in (SALES_KINDS, TRANSFER_KINDS)
+    )
+    note(f"Sync now released {released} sales and transfers")
+    return push, push_s, wait_settled(store, stack)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs, SQLite files)")
+    args = parser.parse_args()
+    # A plain `kill` unwinds like Ctrl-C, so the stack is stopped either way.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.keep:
+        folder = tempfile.mkdtemp(prefix="embedded-sync-")
+        note(f"the run's folder (kept): {folder}")
+        run_logged(Path(folder))
+        return
+    with tempfile.TemporaryDirectory(prefix="embedded-sync-") as folder:
+        run_logged(Path(folder))
+
+
+def run_logged(folder: Path) -> None:
+    """The run; the tails of its logs on stderr when it went wrong."""
+    try:
+        run(folder)
+    except BaseException:
+        for log in sorted(folder.glob("*.log")):
+            print(f"--- {log.name}\n{tail(log, 6000)}", file=sys.stderr)
+        raise
+
+
+if __name__ == "__main__":
+    main()
