@@ -1,4 +1,5 @@
-"""Real Celery workers for the sync benches: start, wait until ready, CPU time from /proc, stop.
+"""Real Celery workers for the sync benches: start, wait until ready, CPU time from /proc, stop; and
+`bench_main`, the benches' `main()` around what they start (SIGTERM, a temporary folder, log tails).
 
 Run as a script it is a worker under cProfile instead (`python bench/_sync_worker.py PROFILE_DIR
 <celery worker argv…>`): every task runs under its own profiler (the threads pool runs tasks on
@@ -8,12 +9,16 @@ PROFILE_DIR when it ends, to be summed by `profile_summary`.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +96,24 @@ def stop_workers(workers: list[Worker]) -> None:
 
 def tail(log: Path, size: int = 3000) -> str:
     return log.read_text(errors="replace")[-size:]
+
+
+def bench_main(
+    parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace, ExitStack, Path], None]
+) -> None:
+    """`run(args, stack, folder)` in a temporary folder; what it starts, it hands to `stack` to stop.
+
+    A plain `kill` unwinds like Ctrl-C (exit code 143), so the processes and the sandbox are stopped
+    either way. When the run goes wrong, the tails of the folder's logs go to stderr first."""
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        try:
+            run(args, stack, Path(folder))
+        except BaseException:
+            for log in sorted(Path(folder).glob("*.log")):
+                print(f"--- {log.name}\n{tail(log)}", file=sys.stderr)
+            raise
 
 
 def _stat(pid: int) -> list[str] | None:

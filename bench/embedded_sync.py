@@ -46,344 +46,45 @@ It exits non-zero with the reason when the run itself went wrong: the stack did 
 stop cleanly, the product push did not finish or failed, duplicates or wrong amounts, or rows left
 open without a reason.
 A traceback in the stack's log is shown on stderr.
+
+The stack's start and stop are in bench/_embedded_stack.py; the merchant's steps up to the product
+push in bench/_demo_setup.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The script's own folder is on sys.path: the benches share their helpers.
+from _demo_setup import DB_ID, POLL_S, connect, outlets_map, products_push, skus_fix  # noqa: E402
+from _embedded_stack import (  # noqa: E402
+    RunWentWrong,
+    Stack,
+    embedded_env,
+    manage,
+    running_stack,
+    setup_django,
+    tracebacks,
+)
 from _sync_worker import tail  # noqa: E402
 from sync_throughput import figure, note  # noqa: E402
 
-from tests.sandbox_fixture import SandboxProcess, free_port  # noqa: E402
+from tests.sandbox_fixture import SandboxProcess  # noqa: E402
 
-DB_ID = 101  # the sandbox's seeded database "Kopi Nusantara"
-MDR_ACCOUNT = "1103"  # the sandbox's "Kas iSellerPay (clearing)"
-# Outlet → (branch, warehouse, whether the mapping creates them in Accurate).
-PLACES = {
-    "JKT01": ("Pusat", "Gudang Utama", False),
-    "BDG01": ("Cabang Bandung", "Gudang Bandung", True),
-    "DPS01": ("Cabang Bali", "Gudang Bali", False),
-}
 SYNC_SETTINGS = {"walk_in_customer_no": "C-WALKIN", "transit_warehouse_name": "Transit"}
-# What `make run` must do without: the embedded defaults apply only when these are unset.
-NOT_EMBEDDED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "LOG_LEVEL")
-NOT_EMBEDDED_PREFIXES = ("ACCURATE_", "SYNC_", "CELERY_", "SECURE_", "SESSION_", "CSRF_", "ALLOWED_")
-COMMAND_TIMEOUT_S = 300.0
-BANNER_TIMEOUT_S = 120.0
-PUSH_TIMEOUT_S = 180.0
 WAIT_TIMEOUT_S = 300.0
 QUIET_S = 20.0
-STOP_TIMEOUT_S = 60.0
-POLL_S = 1.0
-TRACEBACK = re.compile(r"^\s*(\w+) \| Traceback \(most recent call last\):", re.MULTILINE)
-
-
-class RunWentWrong(SystemExit):
-    def __init__(self, message: str) -> None:
-        super().__init__(f"embedded_sync: {message}")
-
-
-@dataclass
-class Stack:
-    """The devserver (`make run`'s last command) in a process group of its own, and its log."""
-
-    process: subprocess.Popen[bytes]
-    log: Path
-    port: int
-    sandbox_port: int
-    var_dir: Path
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def sandbox(self) -> SandboxProcess:
-        """The devserver's sandbox, through the tests' client (its `process` is the devserver's:
-        nothing here stops it through that handle)."""
-        url = f"http://127.0.0.1:{self.sandbox_port}"
-        return SandboxProcess(url, self.var_dir / "accurate_sandbox.sqlite3", self.process)
-
-    def alive(self) -> None:
-        if self.process.poll() is not None:
-            raise RunWentWrong(f"the devserver exited ({self.process.returncode}):\n{tail(self.log)}")
-
-
-# --- the stack, as `make run` starts it ---
-
-
-def embedded_env(var_dir: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in NOT_EMBEDDED and not name.startswith(NOT_EMBEDDED_PREFIXES)
-    }
-    return {**env, "DEBUG": "1", "VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
-
-
-def manage(env: dict[str, str], folder: Path, *argv: str) -> str:
-    log = folder / f"{argv[0]}.log"
-    with log.open("wb") as out:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *argv],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            timeout=COMMAND_TIMEOUT_S,
-        )
-    if done.returncode != 0:
-        raise RunWentWrong(f"manage.py {' '.join(argv)} exited {done.returncode}:\n{tail(log)}")
-    return log.read_text(errors="replace")
-
-
-def stack_start(env: dict[str, str], folder: Path, var_dir: Path) -> Stack:
-    port, sandbox_port = free_port(), free_port()
-    ports = ["--port", str(port), "--sandbox-port", str(sandbox_port)]
-    log = folder / "devserver.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "iseller_accurate.devserver", *ports],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # Its own group, as a terminal gives a command: Ctrl-C reaches it and nothing of ours.
-            start_new_session=True,
-        )
-    stack = Stack(process, log, port, sandbox_port, var_dir)
-    banner = f"open http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + BANNER_TIMEOUT_S
-    while banner not in stack.text():
-        stack.alive()
-        if time.monotonic() > deadline:
-            raise RunWentWrong(f"no banner within {BANNER_TIMEOUT_S:.0f} s:\n{tail(log)}")
-        time.sleep(0.2)
-    return stack
-
-
-def processes_of(var_dir: Path) -> dict[int, str]:
-    """Processes (but this one) started with this run's VAR_DIR in their environment."""
-    marker = f"VAR_DIR={var_dir}".encode()
-    found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in environ:
-            found[int(entry.name)] = cmdline.strip()
-    return found
-
-
-def port_open(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def stack_stop(stack: Stack) -> list[str]:
-    """Ctrl-C: SIGINT to the devserver; what did not go as `make run` promises (empty: all well)."""
-    if stack.process.poll() is not None:
-        return [f"the devserver had already exited ({stack.process.returncode})"]
-    stack.process.send_signal(signal.SIGINT)
-    problems = []
-    try:
-        code = stack.process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(stack.process.pid, signal.SIGKILL)
-        stack.process.wait()
-        return [f"the devserver still ran {STOP_TIMEOUT_S:.0f} s after SIGINT (killed)"]
-    if code != 0:
-        problems.append(f"the devserver exited {code} after SIGINT")
-    killed = [line for line in stack.text().splitlines() if "did not stop in time" in line]
-    problems += killed
-    for port in (stack.port, stack.sandbox_port):
-        if port_open(port):
-            problems.append(f"port {port} still answers")
-    left = processes_of(stack.var_dir)
-    if left:
-        problems.append(f"processes left: {left}")
-        for pid in left:  # ours: started by this run with its VAR_DIR
-            os.kill(pid, signal.SIGKILL)
-    return problems
-
-
-@contextmanager
-def running_stack(env: dict[str, str], folder: Path, var_dir: Path) -> Iterator[Stack]:
-    stack = stack_start(env, folder, var_dir)
-    stopped = False
-    try:
-        yield stack
-        problems = stack_stop(stack)
-        stopped = True
-        if problems:
-            raise RunWentWrong("the stack did not stop cleanly: " + "; ".join(problems))
-        note("the devserver stopped on SIGINT: exit code 0, ports closed, no process left")
-    finally:
-        if not stopped:
-            stack_stop(stack)
-
-
-# --- the merchant's steps, in this process ---
-
-
-def setup_django(env: dict[str, str], stack: Stack) -> None:
-    """The devserver's settings: the same environment, and the sandbox it points its children at."""
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
-    for name in list(os.environ):
-        if name not in env:
-            del os.environ[name]
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "iseller_accurate.settings"
-    os.environ["ACCURATE_ACCOUNT_URL"] = f"http://127.0.0.1:{stack.sandbox_port}"
-    import django
-
-    django.setup()
-
-
-def connect(store: Any, owner: Any, sandbox: SandboxProcess) -> Any:
-    """Connect, log in and consent in the sandbox, the callback, database 101 chosen."""
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from mapping.services.connection import database_choose
-    from tests.mapping.conftest import authorize, callback
-
-    session = SessionStore()
-    connection = callback(
-        SimpleNamespace(store=store, owner=owner), session, authorize(sandbox, session, store)
-    )
-    return database_choose(connection=connection, database_id=DB_ID)
-
-
-def lists_of(store: Any, connection: Any) -> dict[str, Any]:
-    """Accurate's lists as the mapping page reads them (kept; fetched on the first read)."""
-    from mapping import selectors
-    from outlets.selectors import payment_methods_used
-
-    return {
-        "accounts": selectors.accurate_list(connection, "glaccount"),
-        "branches": selectors.accurate_list(connection, "branch"),
-        "warehouses": selectors.accurate_list(connection, "warehouse"),
-        "methods": payment_methods_used(store),
-    }
-
-
-def outlets_map(store: Any, connection: Any) -> None:
-    """Each outlet mapped from the page's defaults, then activated as "Save and activate" does."""
-    from mapping.services.lists import accurate_lists_refresh
-    from mapping.services.outlets import (
-        MappingIncomplete,
-        mapping_defaults,
-        outlet_activate,
-        outlet_mapping_update,
-    )
-    from outlets.models import Outlet
-
-    for outlet in Outlet.objects.filter(store=store).order_by("code"):
-        branch, warehouse, create = PLACES[outlet.code]
-        data = mapping_defaults(**lists_of(store, connection))
-        data["mdr_account_no"] = MDR_ACCOUNT
-        if not create:
-            data.update(branch_name=branch, warehouse_name=warehouse)
-        mapping = outlet_mapping_update(
-            connection=connection,
-            outlet=outlet,
-            data=data,
-            new_branch=branch if create else "",
-            new_warehouse=warehouse if create else "",
-        )
-        accurate_lists_refresh(connection=connection)
-        try:
-            outlet_activate(mapping=mapping, confirm_fee=True, **lists_of(store, connection))
-        except MappingIncomplete as refused:
-            raise RunWentWrong(f"{outlet.code} could not be activated: {refused.problems}") from refused
-        payments = {row.method: row.account_no for row in mapping.payment_accounts.all()}
-        note(f"{outlet.code} active: {mapping.branch_name} / {mapping.warehouse_name}, payments {payments}")
-
-
-def skus_fix(store: Any) -> int:
-    """A SKU for each product without one, and for the second of two products sharing one, posted
-    as the POS would (the product's whole body through the API's serializer, no stock change)."""
-    from django.db.models.functions import Lower, Trim
-
-    from mapping.products.checks import sku_problem_counts
-    from outlets.api.serializers import ProductUpsertSerializer
-    from outlets.models import Product
-    from outlets.services.products import PRODUCT_FIELDS, products_upsert
-
-    seen: set[str] = set()
-    fixed: list[Product] = []
-    for product in (
-        Product.objects.filter(store=store, active=True).annotate(key=Lower(Trim("sku"))).order_by("id")
-    ):
-        if not product.key or product.key in seen:
-            fixed.append(product)
-        seen.add(product.key)
-    bodies = [
-        {
-            "pos_id": p.pos_id,
-            **{name: str(getattr(p, name)) for name in PRODUCT_FIELDS},
-            "has_serial_number": p.has_serial_number,
-            "active": p.active,
-            "sku": f"FIX-{p.pos_id}",
-            "stock": [],
-        }
-        for p in fixed
-    ]
-    upsert = ProductUpsertSerializer(data={"products": bodies})
-    upsert.is_valid(raise_exception=True)
-    products_upsert(store=store, items=upsert.validated_data["products"])
-    left = sku_problem_counts(store)
-    if left.total:
-        raise RunWentWrong(f"SKU problems left after the fix: {left}")
-    return len(fixed)
-
-
-def products_push(store: Any, owner: Any, stack: Stack) -> Any:
-    from sync.models import ProductPush
-    from sync.product_push.services import product_push_start
-
-    push = product_push_start(store=store, user=owner)
-    deadline = time.monotonic() + PUSH_TIMEOUT_S
-    while True:
-        stack.alive()
-        push.refresh_from_db()
-        if push.status == ProductPush.Status.DONE:
-            return push
-        if time.monotonic() > deadline:
-            raise RunWentWrong(
-                f"the product push was not done in {PUSH_TIMEOUT_S:.0f} s: {push.batches_done} of "
-                f"{push.batches_total} batches"
-            )
-        time.sleep(POLL_S)
 
 
 # --- waiting, and why rows wait ---
@@ -579,14 +280,6 @@ def report(
     figure("embedded_waiting", len(explained) - left_open, "rows", digits=0)
     figure("embedded_sync_s", sync_s, "s")
     return duplicates + wrong, left_open
-
-
-def tracebacks(stack: Stack) -> None:
-    """Every traceback the stack's processes printed, with the lines that follow it."""
-    text = stack.text()
-    for match in TRACEBACK.finditer(text):
-        lines = text[match.start() :].splitlines()[:40]
-        note(f"TRACEBACK in {match.group(1)}:\n" + "\n".join(lines))
 
 
 def run(folder: Path) -> None:

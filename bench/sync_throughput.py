@@ -50,9 +50,7 @@ import argparse
 import json
 import os
 import random
-import signal
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import datetime
@@ -64,7 +62,14 @@ sys.path.insert(0, str(ROOT))
 
 # The script's own folder is on sys.path: the benches share their set-up.
 from _sync_setup import clean_menu, items_create, order_bodies, orders_create, store_connect  # noqa: E402
-from _sync_worker import cpu_seconds, profile_summary, start_workers, stop_workers, tail  # noqa: E402
+from _sync_worker import (  # noqa: E402
+    bench_main,
+    cpu_seconds,
+    profile_summary,
+    start_workers,
+    stop_workers,
+    tail,
+)
 from ingest import DEFAULT_DATABASE_URL, SERVER_ENV, ensure_database  # noqa: E402
 
 from tests.sandbox_fixture import SandboxProcess, start_sandbox, stop_sandbox  # noqa: E402
@@ -341,16 +346,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--concurrency", type=int, default=IN_FLIGHT, help="threads or children per worker")
     parser.add_argument("--profile", action="store_true", help="cProfile every task; print the summary")
-    args = parser.parse_args()
-    # A plain `kill` unwinds like Ctrl-C, so the workers and the sandbox are stopped either way.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
-        try:
-            run(args, stack, Path(folder))
-        except BaseException:
-            for log in sorted(Path(folder).glob("*.log")):
-                print(f"--- {log.name}\n{tail(log)}", file=sys.stderr)
-            raise
+    # The workers and the sandbox are stopped however the run ends, a plain `kill` included.
+    bench_main(parser, run)
 
 
 if __name__ == "__main__":

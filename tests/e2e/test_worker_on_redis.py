@@ -1,7 +1,8 @@
 """A real Celery worker on Redis and PostgreSQL runs the outbox housekeeping task.
 
 The production shape: broker in Redis (REDIS_URL), the test database in PostgreSQL, the worker a
-separate process. A row left Running by a dead worker must come back to Pending through it.
+separate process. A row left Running by a dead worker (here one claimed without a lane name, an
+hour ago) must come back to Pending through it, with an attempt that says so.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from sync.models import SyncActivity
+from sync.engine.orphans import WORKER_STOPPED
+from sync.models import SyncActivity, SyncAttempt
 from sync.tasks import requeue_stale_activities
 
 pytestmark = pytest.mark.e2e
@@ -85,6 +87,6 @@ def test_a_worker_on_redis_puts_a_stale_running_row_back_to_pending(tenant, orde
         assert worker.poll() is None, "the worker died"
         assert time.monotonic() < deadline, "the task did not run"
         time.sleep(0.2)
-    assert SyncActivity.objects.get().status_reason == (
-        "The worker stopped while pushing; it will be tried again."
-    )
+    row = SyncActivity.objects.get()
+    assert (row.status_reason, row.needs_lookup) == (WORKER_STOPPED, True)
+    assert list(SyncAttempt.objects.values_list("outcome", "message")) == [("retry", WORKER_STOPPED)]
