@@ -88,9 +88,16 @@ class OutletMapping(models.Model):
     outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, related_name="accurate_mapping")
     branch_name = models.CharField(max_length=200, blank=True, default="")
     warehouse_name = models.CharField(max_length=200, blank=True, default="")
+    # The expense account iSellerPay's MDR fee is booked to when a payout arrives. (iSellerPay money
+    # itself goes to the iSellerPay payment account: a cash/bank clearing account.)
     mdr_account_no = models.CharField(
-        max_length=50, blank=True, default="", help_text="iSellerPay MDR (clearing) account."
+        max_length=50, blank=True, default="", help_text="iSellerPay MDR fee (expense) account."
     )
+    # The cash/bank account iSellerPay payouts land in.
+    payout_account_no = models.CharField(max_length=50, blank=True, default="")
+    # The account a refund's money is taken against: what the sales return credited (the customer's
+    # receivable). The money leaves the refund method's cash/bank account. [U]
+    refund_account_no = models.CharField(max_length=50, blank=True, default="")
     sales_discount_account_no = models.CharField(max_length=50, blank=True, default="")
     tax_account_no = models.CharField(max_length=50, blank=True, default="")
     service_charge_account_no = models.CharField(max_length=50, blank=True, default="")
@@ -174,6 +181,8 @@ class SyncSettings(models.Model):
     # [U] Accurate takes PPN from each item's tax code; the mapper predicts it with this rate so the
     # invoice total equals the POS total, any difference going to the rounding account.
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("11.00"))
+    # [U] The name of the database's PPN tax (Accurate's tax1Name); blank: Accurate's default tax.
+    tax_name = models.CharField(max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,9 +8,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import Connection
-from outlets.models import Adjustment, Deposit, Order, Outlet, Refund, StockTake, Store, Transfer
+from outlets.models import Adjustment, Deposit, Order, Outlet, Payout, Refund, StockTake, Store, Transfer
 
-SOURCE_FIELDS = ("order", "refund", "transfer", "adjustment", "stock_take", "deposit", "product_batch")
+SOURCE_FIELDS = (
+    "order",
+    "refund",
+    "transfer",
+    "adjustment",
+    "stock_take",
+    "deposit",
+    "payout",
+    "product_batch",
+)
 
 
 class ProductPush(models.Model):
@@ -91,12 +100,15 @@ class SyncActivity(models.Model):
         ADJUSTMENT = "adjustment", _("Stock adjustment")
         STOCK_TAKE = "stock_take", _("Stock take")
         DEPOSIT = "deposit", _("Deposit")
+        PAYOUT = "payout", _("iSellerPay payout")
         PRODUCT_PUSH = "product_push", _("Products pushed")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         RUNNING = "running", _("Running")
         SUCCESS = "success", _("Success")
+        # In Accurate, but Accurate's total differs from the POS (after any correction): see why.
+        DIFFERENCE = "difference", _("Synced with a difference")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -120,7 +132,7 @@ class SyncActivity(models.Model):
     pos_number = models.CharField(max_length=64, help_text="The source document's POS number.")
 
     # The source document: exactly one of these is set, matching `kind`. Their indexes are partial
-    # (below): each row fills one of seven columns, and indexing six NULLs per row slowed ingestion.
+    # (below): each row fills one of eight columns, and indexing seven NULLs per row slowed ingestion.
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
     refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
     transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
@@ -131,6 +143,7 @@ class SyncActivity(models.Model):
         StockTake, null=True, blank=True, on_delete=models.RESTRICT, db_index=False
     )
     deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
+    payout = models.ForeignKey(Payout, null=True, blank=True, on_delete=models.RESTRICT, db_index=False)
     product_batch = models.ForeignKey(
         ProductPushBatch, null=True, blank=True, on_delete=models.CASCADE, db_index=False
     )
@@ -233,6 +246,7 @@ class SyncActivity(models.Model):
                     | Q(kind="adjustment", adjustment__isnull=False)
                     | Q(kind="stock_take", stock_take__isnull=False)
                     | Q(kind="deposit", deposit__isnull=False)
+                    | Q(kind="payout", payout__isnull=False)
                     | Q(kind="product_push", product_batch__isnull=False)
                 ),
             ),

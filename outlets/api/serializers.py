@@ -232,6 +232,7 @@ class ProductSerializer(serializers.Serializer):
     cost = money(min_value=ZERO, default=ZERO)
     item_type = serializers.ChoiceField(choices=Product.ItemType.choices, default=Product.ItemType.INVENTORY)
     category = text(100)
+    taxable = serializers.BooleanField(default=True, help_text="PPN applies to its sales.")
     has_serial_number = serializers.BooleanField(default=False)
     active = serializers.BooleanField(default=True)
     stock = StockEntrySerializer(many=True, default=list)

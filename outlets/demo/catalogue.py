@@ -203,6 +203,7 @@ def product_body(rng: random.Random, product: DemoProduct, outlet_codes: Sequenc
         "cost": money(product.cost),
         "item_type": product.item_type,
         "category": product.category,
+        "taxable": True,
         "has_serial_number": False,
         "active": True,
         "stock": stock,

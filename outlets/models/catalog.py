@@ -52,6 +52,9 @@ class Product(models.Model):
     cost = money_field()
     item_type = models.CharField(max_length=20, choices=ItemType.choices, default=ItemType.INVENTORY)
     category = models.CharField(max_length=100, blank=True, default="")
+    # PPN applies to its sales (most goods and services; basic necessities are exempt). Sales lines
+    # of a taxable product are sent to Accurate with its PPN flag, and the item is pushed with it.
+    taxable = models.BooleanField(default=True)
     has_serial_number = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

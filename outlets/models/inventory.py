@@ -77,3 +77,20 @@ class Deposit(PosDocument):
     payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     customer_name = models.CharField(max_length=200, blank=True, default="")
     note = models.CharField(max_length=500, blank=True, default="")
+
+
+class Payout(PosDocument):
+    """iSellerPay paying an outlet what it collected, less its MDR fee, into the outlet's bank.
+
+    The money of iSellerPay payments first sits with iSeller (Accurate: the iSellerPay clearing
+    account); a payout moves `net` from there to the bank and books `fee` as an expense.
+    """
+
+    paid_at = models.DateTimeField()
+    gross = money_field(help_text="What iSellerPay collected for the payments it covers.")
+    fee = money_field(help_text="The MDR fee iSellerPay kept.")
+    net = money_field(help_text="What reached the bank: gross − fee.")
+    period_start = models.DateField(null=True, blank=True, help_text="First day of payments it covers.")
+    period_end = models.DateField(null=True, blank=True, help_text="Last day of payments it covers.")
+    reference = models.CharField(max_length=100, blank=True, default="", help_text="The bank transfer's.")
+    note = models.CharField(max_length=500, blank=True, default="")

@@ -22,6 +22,7 @@ PRODUCT_FIELDS = (
     "cost",
     "item_type",
     "category",
+    "taxable",
     "has_serial_number",
     "active",
 )

@@ -115,18 +115,20 @@ class LeaseKeeper:
             db_connection.close()  # this thread's own connection
 
 
+# A document in Accurate: synced, or synced with a difference in its total (it is there all the same).
+LANDED = (Status.SUCCESS, Status.DIFFERENCE)
+
+
 def _landed(kind: str, source: str) -> Exists:
     """The row's source document already landed as `kind` (its sale's invoice, its transfer out)."""
-    return Exists(SyncActivity.objects.filter(kind=kind, status=Status.SUCCESS, **{source: OuterRef(source)}))
+    return Exists(SyncActivity.objects.filter(kind=kind, status__in=LANDED, **{source: OuterRef(source)}))
 
 
 def _refund_sale_landed() -> Exists:
     # Through the refund's order inside the subquery: the claimed rows' query joins nothing, so it
     # can lock them (FOR UPDATE) and read them in index order.
     return Exists(
-        SyncActivity.objects.filter(
-            kind=Kind.ORDER, status=Status.SUCCESS, order__refunds=OuterRef("refund_id")
-        )
+        SyncActivity.objects.filter(kind=Kind.ORDER, status__in=LANDED, order__refunds=OuterRef("refund_id"))
     )
 
 
