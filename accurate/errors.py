@@ -13,6 +13,9 @@ class ErrorKind(StrEnum):
     token_invalid = "token_invalid"
     insufficient_scope = "insufficient_scope"
     duplicate_number = "duplicate_number"
+    # Another record already has the same value in some other unique field (an item's barcode):
+    # the record is NOT in Accurate. `clash` names the field and the value.
+    duplicate_value = "duplicate_value"
     validation = "validation"
     not_found = "not_found"
     unavailable = "unavailable"
@@ -32,6 +35,7 @@ _SUMMARIES = {
     ErrorKind.insufficient_scope: "Accurate refused: a permission was not granted. Connect to Accurate "
     "again and approve every permission.",
     ErrorKind.duplicate_number: "Accurate already has a document with this number.",
+    ErrorKind.duplicate_value: "Accurate already has another record with the same value in a unique field.",
     ErrorKind.validation: "Accurate rejected the data.",
     ErrorKind.not_found: "Accurate does not have this record.",
     ErrorKind.unavailable: "Accurate could not be reached; the sync will try again.",
@@ -50,11 +54,13 @@ class AccurateError(Exception):
         *,
         number: str | None = None,
         http_status: int | None = None,
+        clash: tuple[str, str] | None = None,
     ) -> None:
         self.kind = kind
         self.messages = [str(message) for message in messages]
         self.number = number
         self.http_status = http_status
+        self.clash = clash  # duplicate_value: (the field as Accurate names it, the value)
         super().__init__(str(self))
 
     @property
@@ -62,6 +68,9 @@ class AccurateError(Exception):
         return self.kind in RETRYABLE
 
     def __str__(self) -> str:
+        if self.kind is ErrorKind.duplicate_value and self.clash:
+            field, value = self.clash
+            return f"Accurate already has another record with {field} {value}."
         if (
             self.kind in (ErrorKind.validation, ErrorKind.not_found, ErrorKind.duplicate_number)
             and self.messages
@@ -83,24 +92,66 @@ class AccurateError(Exception):
 # The wording is from recorded live calls [S]; matched loosely (lower case, no punctuation).
 _SESSION_MARK = "session key"  # "Data Session Key tidak tepat"
 _RATE_MARK = "melebihi toleransi"  # "Jumlah request API melebihi toleransi yang diperbolehkan…"
-# "Sudah ada data lain dengan No X" for documents; items and master data name their key field
-# instead ("… dengan Kode Barang X", "… dengan Nama Cabang X") [S/U].
-_DUPLICATE_MARK = "sudah ada data lain dengan"
-_DUPLICATE_NO = re.compile(r"sudah ada data lain dengan no\b[.:]?\s*(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+# "Sudah ada data lain dengan <field> <value>": another record has that value in a unique field.
+# Only a clash on the record's own key means "this record is already there": the number of a
+# document ("No"), the code of an item ("Kode Barang") or of other master data. A clash on any
+# other field (an item's "UPC/Barcode") means the record is NOT there. [S] for "No", [U] for the
+# other labels: Accurate's forms name their fields so; matched case-insensitively.
+_DUPLICATE = re.compile(r"sudah ada data lain dengan\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+KEY_LABELS = (
+    "no",
+    "nomor",
+    "no.",
+    "kode barang",
+    "kode",
+    "no pelanggan",
+    "kode pelanggan",
+    "nama cabang",
+    "nama gudang",
+    "no akun",
+)
+# Other fields known to be unique, longest first so "UPC/Barcode" wins over "Barcode". [U]
+OTHER_LABELS = ("upc/barcode", "barcode", "nama barang", "nama")
+
+
+def _strip_value(value: str) -> str:
+    return value.strip().strip("\"'“”").rstrip(".").strip().strip("\"'“”")
+
+
+def _split_label(rest: str, labels: Iterable[str]) -> tuple[str, str] | None:
+    """(the label as written, the value after it) when `rest` starts with one of `labels`."""
+    lowered = rest.lower()
+    for label in sorted(labels, key=len, reverse=True):
+        if lowered.startswith(label) and (len(rest) == len(label) or not rest[len(label)].isalnum()):
+            return rest[: len(label)], _strip_value(rest[len(label) :].lstrip(" :"))
+    return None
+
+
+def clash_in(message: str) -> tuple[bool, str, str] | None:
+    """A "Sudah ada data lain dengan …" message read: (on the key?, field, value); None otherwise.
+
+    An unknown field label counts as another field (never as "already there"): the whole text
+    after "dengan" is then the field, and the value is empty."""
+    match = _DUPLICATE.search(message)
+    if match is None:
+        return None
+    rest = match.group("rest").strip()
+    key = _split_label(rest, KEY_LABELS)
+    if key is not None:
+        return True, key[0], key[1]
+    other = _split_label(rest, OTHER_LABELS)
+    if other is not None:
+        return False, other[0], other[1]
+    return False, _strip_value(rest), ""
 
 
 def duplicate_number_in(message: str) -> str | None:
-    """The number in "Sudah ada data lain dengan No X", or None when the message is not a duplicate.
-
-    [U] Only "… dengan No X" is known to carry the number last; for other key names ("Kode Barang")
-    it returns "" and the caller uses the number it sent. Quotes and a trailing full stop are dropped.
-    """
-    if _DUPLICATE_MARK not in message.lower():
+    """The number in "Sudah ada data lain dengan No X" (any key label), or None when the message is
+    not a clash on the record's own key."""
+    clash = clash_in(message)
+    if clash is None or not clash[0]:
         return None
-    match = _DUPLICATE_NO.search(message)
-    if match is None:
-        return ""
-    return match.group("rest").strip().strip("\"'“”").rstrip(".").strip().strip("\"'“”")
+    return clash[2]
 
 
 def error_from_messages(
@@ -113,9 +164,15 @@ def error_from_messages(
     if any(_RATE_MARK in message for message in lowered):
         return AccurateError(ErrorKind.rate_limited, messages, http_status=http_status)
     for message in messages:
-        number = duplicate_number_in(message)
-        if number is not None:
+        clash = clash_in(message)
+        if clash is None:
+            continue
+        on_key, field, value = clash
+        if on_key:
             return AccurateError(
-                ErrorKind.duplicate_number, messages, number=number or sent_number, http_status=http_status
+                ErrorKind.duplicate_number, messages, number=value or sent_number, http_status=http_status
             )
+        return AccurateError(
+            ErrorKind.duplicate_value, messages, http_status=http_status, clash=(field, value)
+        )
     return AccurateError(ErrorKind.validation, messages, http_status=http_status)

@@ -24,6 +24,7 @@ def build_item(ctx: Context, body: dict[str, Any]) -> Built:
     item_type = text(body, "itemType") or "INVENTORY"
     if item_type not in ITEM_TYPES:
         raise Invalid("Invalid field value for field itemType")
+    barcode_unique(ctx, no, text(body, "upcNo"))
     record = {
         "no": no,
         "name": text(body, "name", required=True, label="Nama Barang"),
@@ -35,6 +36,20 @@ def build_item(ctx: Context, body: dict[str, Any]) -> Built:
         "suspended": flag(body, "suspended"),
     }
     return Built(record)
+
+
+def barcode_unique(ctx: Context, no: str, barcode: str) -> None:
+    """Accurate keeps barcodes unique among items: another item's barcode is refused, naming the
+    field and the value (wording [U])."""
+    if not barcode:
+        return
+    other = ctx.conn.execute(
+        "SELECT 1 FROM documents WHERE db_id = ? AND module = 'item' AND number != ? "
+        "AND json_extract(data, '$.upcNo') = ? LIMIT 1",
+        (ctx.db_id, no, barcode),
+    ).fetchone()
+    if other is not None:
+        raise Invalid(f"Sudah ada data lain dengan UPC/Barcode {barcode}")
 
 
 def build_customer(ctx: Context, body: dict[str, Any]) -> Built:

@@ -159,15 +159,28 @@ def _payloads(batch: ProductPushBatch) -> tuple[list[dict[str, Any]], int]:
 
 
 def already_in_accurate(error: AccurateError | None) -> bool:
-    """Accurate refused the record because it has an item with this code: not a failure."""
+    """Accurate refused the record because it has an item with this code: not a failure. A clash on
+    any other field (a barcode) is one: that item is not in Accurate."""
     # The client reads "Sudah ada data lain dengan Kode Barang …" as a duplicate number (the code).
     return error is not None and error.kind is ErrorKind.duplicate_number
+
+
+def refusal_message(result: RecordResult) -> str:
+    """Why Accurate refused one item, naming the field and value of a clash, and the fix."""
+    error = result.error
+    if error is not None and error.kind is ErrorKind.duplicate_value and error.clash:
+        field, value = error.clash
+        return (
+            f"{result.number}: Accurate already has another item with {field} {value}. Give this "
+            f"product its own {field} at the POS (or change the other item in Accurate), then push again."
+        )
+    return f"{result.number}: {error}"
 
 
 def _record_results(batch: ProductPushBatch, results: Sequence[RecordResult], not_sent: int) -> None:
     created = sum(1 for r in results if r.ok)
     existing = sum(1 for r in results if not r.ok and already_in_accurate(r.error))
-    messages = [f"{r.number}: {r.error}" for r in results if not r.ok and not already_in_accurate(r.error)]
+    messages = [refusal_message(r) for r in results if not r.ok and not already_in_accurate(r.error)]
     if not_sent:
         messages.append(
             f"{not_sent} product(s) were deactivated, deleted or lost their SKU after the push "

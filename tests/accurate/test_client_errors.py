@@ -3,6 +3,7 @@
 import pytest
 
 from accurate import AccurateClient, AccurateError, ErrorKind
+from accurate.errors import error_from_messages
 
 from .fakes import (
     SESSION_EXPIRED,
@@ -166,3 +167,39 @@ def test_a_duplicate_named_by_another_key_field_is_a_duplicate_of_the_sent_numbe
     error = error_from_messages(["Sudah ada data lain dengan Kode Barang KOPI-1"], sent_number="KOPI-1")
 
     assert (error.kind, error.number, error.retryable) == (ErrorKind.duplicate_number, "KOPI-1", False)
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "value"),
+    [
+        ("Sudah ada data lain dengan UPC/Barcode 8991234567890", "UPC/Barcode", "8991234567890"),
+        ('Sudah ada data lain dengan Barcode "8990001".', "Barcode", "8990001"),
+        ("Sudah ada data lain dengan Nama Barang Kopi Susu", "Nama Barang", "Kopi Susu"),
+        ("Sudah ada data lain dengan NPWP 01.234.567", "NPWP 01.234.567", ""),  # a field not known
+    ],
+)
+def test_a_clash_on_another_field_is_not_already_there_and_names_the_field(message, field, value):
+    error = error_from_messages([message], sent_number="KOPI-1")
+
+    assert (error.kind, error.clash, error.number, error.retryable) == (
+        ErrorKind.duplicate_value,
+        (field, value),
+        None,
+        False,
+    )
+    assert str(error) == f"Accurate already has another record with {field} {value}."
+
+
+@pytest.mark.parametrize(
+    ("message", "number"),
+    [
+        ("Sudah ada data lain dengan No JKT01-ORD-0001", "JKT01-ORD-0001"),
+        ("Sudah ada data lain dengan Kode Barang KOPI-1", "KOPI-1"),
+        ("Sudah ada data lain dengan Nama Gudang Gudang Utama", "Gudang Utama"),
+        ("sudah ada data lain dengan no: X-1", "X-1"),
+    ],
+)
+def test_a_clash_on_the_records_own_key_is_already_there(message, number):
+    error = error_from_messages([message], sent_number="sent")
+
+    assert (error.kind, error.number, error.clash) == (ErrorKind.duplicate_number, number, None)

@@ -105,3 +105,14 @@ def test_an_unknown_module_or_action_is_404(api: Api) -> None:
     assert api.get("purchase-order", "list").status_code == 404
     assert api.get("item", "export").status_code == 404
     assert api.get("item", "save").status_code == 405
+
+
+def test_an_item_with_another_items_barcode_is_refused_naming_the_barcode(api: Api) -> None:
+    first = api.saved("item", {"no": "KOPI-1", "name": "Kopi", "upcNo": "8990001"})
+    # Updating the item keeps its own barcode: no clash with itself.
+    assert api.saved("item", {"id": first["id"], "name": "Kopi Susu"})["upcNo"] == "8990001"
+
+    refused = api.save("item", {"no": "TEH-1", "name": "Teh", "upcNo": "8990001"})
+
+    assert refused == {"s": False, "d": ["Sudah ada data lain dengan UPC/Barcode 8990001"]}
+    assert [row["no"] for row in api.get("item", "list", fields="no").json()["d"]] == ["KOPI-1"]

@@ -84,6 +84,23 @@ def test_it_reports_products_accurate_already_has(tenant, connected, accurate_at
     assert SyncActivity.objects.get().status_reason == "1 created, 2 already in Accurate, 0 failed."
 
 
+def test_an_item_refused_for_another_items_barcode_fails_naming_the_barcode(tenant, connected, accurate_at):
+    client = accurate_client_for(connected)
+    client.save("item", {"no": "OTHER", "name": "Teh", "unitPrice": Decimal("1"), "upcNo": "8990001"})
+    Product.objects.filter(pk=tenant.products[1].pk).update(barcode="8990001")
+
+    push = product_push_start(store=tenant.store, user=tenant.owner)
+    run_to_the_end(push)
+
+    push.refresh_from_db()
+    assert (push.created, push.existing, push.failed) == (2, 0, 1)
+    assert push.batches.get().messages == [
+        "SKU-2: Accurate already has another item with UPC/Barcode 8990001. Give this product its own "
+        "UPC/Barcode at the POS (or change the other item in Accurate), then push again."
+    ]
+    assert sorted(item["no"] for item in accurate_at.documents("item")) == ["OTHER", "SKU-1", "SKU-3"]
+
+
 def test_a_batch_accurate_could_not_take_goes_back_to_pending_and_its_retry_completes_it(
     tenant, connected, accurate_at
 ):
