@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from mapping.views.common import addon_required
 from outlets.models import Membership
 from outlets.views import page, require_owner, store_member_required
 from sync.product_push import selectors
@@ -19,6 +20,7 @@ POLL_MS = 2000
 
 @require_GET
 @store_member_required
+@addon_required
 def push_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     push = selectors.product_push_latest(membership.store)
     context = {
@@ -33,6 +35,7 @@ def push_page(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @store_member_required
+@addon_required
 def push_start(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     try:
@@ -55,6 +58,7 @@ def push_start(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_GET
 @store_member_required
+@addon_required
 def push_progress(request: HttpRequest, membership: Membership, push_id: int) -> JsonResponse:
     push = selectors.product_push_for_store(membership.store, push_id)
     return JsonResponse(selectors.product_push_progress(push))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapping.models import Connection
 from mapping.selectors import sync_settings_for
+from mapping.views.common import addon_required
 from outlets import selectors as outlet_selectors
 from outlets.models import Membership, Outlet
 from outlets.views import page, store_member_required
@@ -60,6 +61,7 @@ def queue_rows(membership: Membership) -> list[QueueRow]:
 
 @require_GET
 @store_member_required
+@addon_required
 def sync_now_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     rows = queue_rows(membership)
     context = {
@@ -93,6 +95,7 @@ def refusal(status: str, outlet: Outlet | None, active: frozenset[int]) -> str:
 
 @require_POST
 @store_member_required
+@addon_required
 def sync_now_run(
     request: HttpRequest, membership: Membership, what: str, outlet_id: int | None = None
 ) -> HttpResponse:

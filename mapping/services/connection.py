@@ -61,6 +61,7 @@ STATE_EXPIRED = gettext_noop("The Connect took longer than 10 minutes. Press Con
 ACCESS_DENIED = gettext_noop(
     "You did not give access in Accurate, so nothing was connected. Press Connect to try again."
 )
+ADDON_INACTIVE = gettext_noop("Activate the Accurate add-on first (Apps → All apps).")
 ACCURATE_ERROR = gettext_noop("Accurate answered with an error ({error}). Press Connect to try again.")
 CODE_REFUSED = gettext_noop(
     "Accurate did not accept this authorization (it expired or was used). Press Connect again."
@@ -80,7 +81,9 @@ def addon_activate(*, store: Store, user: Any) -> AddOn:
 
 def connect_start(*, store: Store, session: SessionBase, redirect_uri: str) -> str:
     """The Accurate authorize URL to send the merchant to, with a new single-use state bound to
-    their session, asking for every scope the product uses."""
+    their session, asking for every scope the product uses. Raises ConnectError until the add-on
+    is activated."""
+    _addon_activated(store)
     state = secrets.token_urlsafe(32)
     now = time.time()
     states = _live_states(session, now)
@@ -99,6 +102,7 @@ def connect_callback(
     answer from Accurate, or a code Accurate will not exchange. The state is used up either way.
     """
     _state_take(session, params.get("state", ""))
+    _addon_activated(store)
     if params.get("error"):
         if params["error"] == "access_denied":
             raise ConnectError(gettext(ACCESS_DENIED))
@@ -209,6 +213,11 @@ def _state_take(session: SessionBase, state: str) -> None:
         raise ConnectError(gettext(STATE_UNKNOWN))
     if time.time() - float(started) > STATE_LIFETIME_S:
         raise ConnectError(gettext(STATE_EXPIRED))
+
+
+def _addon_activated(store: Store) -> None:
+    if not AddOn.objects.filter(store=store).exists():
+        raise ConnectError(gettext(ADDON_INACTIVE))
 
 
 def _reopen_previous_database(store: Store, tokens: accurate.TokenSet) -> accurate.DbSession | None:

@@ -35,7 +35,7 @@ from mapping.services.lists import accurate_lists_refresh
 from mapping.services.outlets import activation_fee, mapping_problems, store_monthly_fee
 from mapping.services.sync_settings import SyncSettingsInvalid, sync_settings_update
 from mapping.views import products, schedule
-from mapping.views.common import Lists, connected, lists_or_empty
+from mapping.views.common import Lists, addon_required, connected, lists_or_empty
 from outlets.models import Membership, Outlet
 from outlets.views import page, require_owner, store_member_required
 
@@ -91,6 +91,7 @@ def databases_or_error(request: HttpRequest, connection: Connection) -> list[acc
 
 @require_GET
 @store_member_required
+@addon_required
 def addon(request: HttpRequest, membership: Membership) -> HttpResponse:
     return addon_page(request, membership)
 
@@ -100,9 +101,6 @@ def addon_page(
 ) -> HttpResponse:
     """The add-on page; `schedule_form` is a refused schedule form to show with its errors."""
     store = membership.store
-    if selectors.addon_for_store(store) is None:
-        messages.error(request, _("Activate the Accurate add-on first."))
-        return redirect("mapping:apps")
     connection = selectors.connection_for_store(store)
     context: dict[str, Any] = {
         "nav": "accurate",
@@ -136,15 +134,21 @@ def callback_uri(request: HttpRequest) -> str:
 
 @require_POST
 @store_member_required
+@addon_required
 def connect(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Connect, or Reconnect: off to Accurate's login and consent, back at the callback."""
     require_owner(membership)
-    url = connect_start(store=membership.store, session=request.session, redirect_uri=callback_uri(request))
+    try:
+        url = connect_start(store=membership.store, session=request.session, redirect_uri=callback_uri(request))
+    except ConnectError as error:
+        messages.error(request, str(error))
+        return redirect("mapping:addon")
     return redirect(url)
 
 
 @require_GET
 @store_member_required
+@addon_required
 def callback(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     try:
@@ -169,6 +173,7 @@ def store_connection(membership: Membership) -> Connection:
 
 @require_POST
 @store_member_required
+@addon_required
 def database(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     try:
@@ -187,6 +192,7 @@ def database(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @store_member_required
+@addon_required
 def disconnect_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     connection = selectors.connection_for_store(membership.store)
@@ -200,6 +206,7 @@ def disconnect_view(request: HttpRequest, membership: Membership) -> HttpRespons
 
 @require_POST
 @store_member_required
+@addon_required
 def refresh(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     connection = connected(membership.store)
@@ -218,6 +225,7 @@ def refresh(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @store_member_required
+@addon_required
 def schedule_save(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Panel 4's Save. A refused value shows on the add-on page, next to its field."""
     require_owner(membership)

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 import accurate
 from mapping import selectors
 from mapping.models import Connection
 from outlets import selectors as outlet_selectors
-from outlets.models import Store
+from outlets.models import Membership, Store
+from outlets.views import StorePage
+
+P = ParamSpec("P")
+
+
+def addon_required(view: StorePage[P]) -> StorePage[P]:
+    """Every page and action of the add-on needs the add-on activated (Apps → All apps); until then
+    they send the member to the Apps page and do nothing. Goes under `store_member_required`."""
+
+    @functools.wraps(view)
+    def wrapper(
+        request: HttpRequest, membership: Membership, /, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponse:
+        if selectors.addon_for_store(membership.store) is None:
+            messages.error(request, _("Activate the Accurate add-on first (Apps → All apps)."))
+            return redirect("mapping:apps")
+        return view(request, membership, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)

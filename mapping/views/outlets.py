@@ -30,7 +30,7 @@ from mapping.services.outlets import (
     outlet_mapping_update,
     store_monthly_fee,
 )
-from mapping.views.common import Lists, connected, lists_for, lists_or_empty
+from mapping.views.common import Lists, addon_required, connected, lists_for, lists_or_empty
 from outlets.models import Membership, Outlet
 from outlets.views import page, require_owner, store_member_required
 
@@ -73,6 +73,7 @@ def outlet_page(
         for title, fields in (
             (_("Branch and warehouse"), form.place_fields()),
             (_("Payment accounts"), form.payment_fields()),
+            ("iSellerPay", form.iseller_pay_fields()),
             (_("Transaction accounts"), form.account_fields()),
         )
     ]
@@ -94,6 +95,7 @@ def outlet_page(
 
 @require_http_methods(["GET", "POST"])
 @store_member_required
+@addon_required
 def outlet_mapping(request: HttpRequest, membership: Membership, outlet_id: int) -> HttpResponse:
     outlet, mapping = store_outlet(membership, outlet_id)
     connection = connected(membership.store)
@@ -125,6 +127,8 @@ def outlet_mapping_post(
             data=form.mapping_data(),
             new_branch=form.cleaned_data["new_branch"],
             new_warehouse=form.cleaned_data["new_warehouse"],
+            new_clearing_no=form.cleaned_data["new_clearing_no"],
+            new_clearing_name=form.cleaned_data["new_clearing_name"],
         )
     except accurate.AccurateError as error:
         form.add_error(None, str(error))
@@ -164,6 +168,7 @@ def outlet_mapping_post(
 
 @require_POST
 @store_member_required
+@addon_required
 def outlet_deactivate_view(request: HttpRequest, membership: Membership, outlet_id: int) -> HttpResponse:
     require_owner(membership)
     outlet, mapping = store_outlet(membership, outlet_id)

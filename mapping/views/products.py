@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapping.products.checks import sku_problem_counts, sku_problem_details
 from mapping.products.export import ExportOptions, ProductsNotReady, last_product_export, products_export
+from mapping.views.common import addon_required
 from outlets.models import Membership, Store
 from outlets.views import page, require_owner, store_member_required
 
@@ -22,6 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @require_GET
 @store_member_required
+@addon_required
 def problems(request: HttpRequest, membership: Membership) -> HttpResponse:
     return page(
         request,
@@ -33,6 +35,7 @@ def problems(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @store_member_required
+@addon_required
 def export(request: HttpRequest, membership: Membership) -> HttpResponse:
     require_owner(membership)
     options = ExportOptions(

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from mapping.views.common import addon_required
 from outlets.models import Membership, Store
 from outlets.views import page, store_member_required
 from sync.models import SyncActivity
@@ -70,6 +71,7 @@ def filtered(request: HttpRequest, membership: Membership) -> tuple[ActivityFilt
 
 @require_GET
 @store_member_required
+@addon_required
 def activity_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     filterset, rows = filtered(request, membership)
     found = selectors.activities_page(
@@ -105,6 +107,7 @@ def filter_query(request: HttpRequest) -> str:
 
 @require_GET
 @store_member_required
+@addon_required
 def activity_detail(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
     activity = selectors.activity_for_store(membership.store, activity_id)
     context = {
@@ -137,6 +140,7 @@ def queued_message(waits_for: str) -> str:
 
 @require_POST
 @store_member_required
+@addon_required
 def activity_sync(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
     store = membership.store
     try:
@@ -181,6 +185,7 @@ def retried_all_message(sent: int, left: int) -> str:
 
 @require_POST
 @store_member_required
+@addon_required
 def activity_sync_failed(request: HttpRequest, membership: Membership) -> HttpResponse:
     store = membership.store
     _filterset, rows = filtered(request, membership)
@@ -219,6 +224,7 @@ def status_of(activity: SyncActivity, reason: str) -> dict[str, Any]:
 
 @require_GET
 @store_member_required
+@addon_required
 def activity_statuses(request: HttpRequest, membership: Membership) -> JsonResponse:
     """The current status of the store's rows among `ids` (comma separated, at most 100)."""
     ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
@@ -229,6 +235,7 @@ def activity_statuses(request: HttpRequest, membership: Membership) -> JsonRespo
 
 @require_GET
 @store_member_required
+@addon_required
 def activity_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     _filterset, rows = filtered(request, membership)
     zone = ZoneInfo(membership.store.time_zone)

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 from mapping.models import Connection
-from mapping.services.connection import connect_callback, connect_start, database_choose
+from mapping.services.connection import addon_activate, connect_callback, connect_start, database_choose
 
 # Fixed test-only keys (not secrets). The suite runs with DEBUG off, where a key is required.
 TEST_KEY = "dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDAwMDA="
@@ -36,7 +36,9 @@ def params_of(url: str) -> dict[str, str]:
 
 
 def authorize(sandbox: Any, session: SessionStore, store: Any, **options: Any) -> dict[str, str]:
-    """Connect pressed, then login and consent in the sandbox: the callback's query parameters."""
+    """The add-on activated, Connect pressed, then login and consent in the sandbox: the callback's
+    query parameters."""
+    addon_activate(store=store, user=None)
     url = connect_start(store=store, session=session, redirect_uri=REDIRECT_URI)
     return params_of(sandbox.login_and_authorize(url, **options))
 

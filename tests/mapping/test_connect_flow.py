@@ -37,6 +37,7 @@ def test_connect_asks_for_every_scope_with_a_random_state(tenant, settings):
     settings.ACCURATE_ACCOUNT_URL = "https://account.example"
     settings.ACCURATE_CLIENT_ID = "client-1"
     session = SessionStore()
+    addon_activate(store=tenant.store, user=tenant.owner)
 
     first = connect_start(store=tenant.store, session=session, redirect_uri=REDIRECT_URI)
     second = connect_start(store=tenant.store, session=session, redirect_uri=REDIRECT_URI)

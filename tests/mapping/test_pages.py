@@ -25,7 +25,7 @@ ADDON = "/apps/accurate/"
 
 
 def addon_for(tenant):
-    return AddOn.objects.create(store=tenant.store, activated_by=tenant.owner)
+    return AddOn.objects.get_or_create(store=tenant.store, defaults={"activated_by": tenant.owner})[0]
 
 
 def connection_for(tenant, status=Connection.Status.CONNECTED, scopes=accurate.SCOPES):

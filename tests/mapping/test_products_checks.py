@@ -154,6 +154,7 @@ def test_staff_see_the_counts_and_details_but_no_export(client, messy):
 
 
 def test_the_details_page_lists_each_product_with_how_to_fix_it(client, messy, outsider):
+    AddOn.objects.get_or_create(store=messy.store)
     product(outsider, "X9", "")
     client.force_login(messy.owner)
 
@@ -180,6 +181,7 @@ def test_export_is_refused_with_the_message_while_problems_remain(client, messy)
 
 
 def test_fixing_the_last_problem_lets_the_export_through(client, tenant):
+    AddOn.objects.create(store=tenant.store)
     broken = product(tenant, "N1", "", price=Decimal("5000"))
     client.force_login(tenant.owner)
     assert client.post(EXPORT, {"scope": "all"}).status_code == 302

@@ -10,7 +10,7 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 
-from mapping.models import OutletMapping, ProductExport, ProductExported
+from mapping.models import AddOn, OutletMapping, ProductExport, ProductExported
 from mapping.products.export import ExportOptions, ProductsNotReady, products_export
 from outlets.models import OutletStock, Product
 from outlets.services.stores import outlet_create
@@ -215,6 +215,7 @@ def test_another_stores_products_and_stock_never_appear(tenant, outsider):
 
 
 def test_the_owner_downloads_the_file(client, tenant):
+    AddOn.objects.create(store=tenant.store)
     client.force_login(tenant.owner)
 
     response = client.post(EXPORT, {"scope": "all", "include_stock": "on"})
@@ -229,6 +230,7 @@ def test_the_owner_downloads_the_file(client, tenant):
 
 
 def test_the_page_passes_the_only_new_option(client, tenant):
+    AddOn.objects.create(store=tenant.store)
     client.force_login(tenant.owner)
     client.post(EXPORT, {"scope": "all"})
 
@@ -238,6 +240,7 @@ def test_the_page_passes_the_only_new_option(client, tenant):
 
 
 def test_staff_may_not_export(client, tenant):
+    AddOn.objects.create(store=tenant.store)
     client.force_login(tenant.staff)
 
     response = client.post(EXPORT, {"scope": "all"})

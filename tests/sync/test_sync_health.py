@@ -243,7 +243,7 @@ STOPPED = (
 def test_the_dashboard_the_add_on_page_and_the_activity_page_say_syncing_has_stopped(
     client, ready, order_body
 ):
-    AddOn.objects.create(store=ready.store)
+    AddOn.objects.get_or_create(store=ready.store)
     due(ready, order_body, "ORD-1", ago=timedelta(minutes=30))
     due(ready, order_body, "ORD-2", ago=timedelta(minutes=30))
     login(client, ready.staff)
@@ -282,7 +282,7 @@ def test_the_banner_speaks_indonesian(client, ready, order_body, settings):
 
 
 def test_no_banner_while_syncing_moves(client, ready, order_body):
-    AddOn.objects.create(store=ready.store)
+    AddOn.objects.get_or_create(store=ready.store)
     due(ready, order_body, "ORD-1", ago=timedelta(minutes=30))
     landed(ready, order_body, "ORD-0", ago=timedelta(minutes=1))
     login(client, ready.owner)

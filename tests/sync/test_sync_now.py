@@ -257,7 +257,7 @@ def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login(tenant, enqueued):
 
 
 def test_the_add_on_schedule_panel_links_to_sync_now(tenant):
-    AddOn.objects.create(store=tenant.store, activated_by=tenant.owner)
+    AddOn.objects.get_or_create(store=tenant.store, defaults={"activated_by": tenant.owner})
 
     response = client_for(tenant.staff).get("/apps/accurate/")
 
