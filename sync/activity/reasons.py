@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from mapping.models import Connection, SyncSettings
-from sync.engine.claim import PREREQUISITE
+from sync.engine.claim import LANDED, PREREQUISITE
 from sync.engine.orphans import WORKER_STOPPED
 from sync.models import SyncActivity
 from sync.selectors import SALES_KINDS, TRANSFER_KINDS
@@ -34,13 +34,28 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """The row of the document a refund, void or transfer received needs in Accurate first."""
+
+    kind: str  # SyncActivity.Kind of that row: the sale, the transfer sent
+    number: str  # its Accurate number when it has one, else its POS number
+    status: str
+    reason: str  # why it failed, when it did
+
+    @property
+    def landed(self) -> bool:
+        return self.status in LANDED
+
+
+@dataclass(frozen=True)
 class PendingFacts:
     """What the reasons of a page's open rows depend on, read once for the page."""
 
     connection_status: str = ""  # Connection.Status; "" when the store never connected
     active_outlets: frozenset[int] = frozenset()
     senders: Mapping[int, Sender] = field(default_factory=dict)  # transfer id → its sending outlet
-    landed: frozenset[int] = frozenset()  # ids of rows whose prerequisite is in Accurate
+    # Row id → the row its document waits for (refunds, voids, transfers received; absent: none yet).
+    prerequisites: Mapping[int, Prerequisite] = field(default_factory=dict)
     schedule: SyncSettings | None = None
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)
@@ -72,10 +87,39 @@ def inactive_outlets(activity: SyncActivity, facts: PendingFacts) -> list[str]:
 
 def waits_for_prerequisite(activity: SyncActivity, facts: PendingFacts) -> bool:
     """A refund or void whose sale, or a transfer received whose transfer sent, is not in Accurate."""
-    return activity.kind in PREREQUISITE and activity.pk not in facts.landed
+    if activity.kind not in PREREQUISITE:
+        return False
+    prerequisite = facts.prerequisites.get(activity.pk)
+    return prerequisite is None or not prerequisite.landed
 
 
-def prerequisite_reason(activity: SyncActivity) -> str:
+def blocked_by_failure(activity: SyncActivity, facts: PendingFacts) -> Prerequisite | None:
+    """The failed row a Pending row waits for, if that is why it waits."""
+    prerequisite = facts.prerequisites.get(activity.pk)
+    if activity.status != Status.PENDING or prerequisite is None or prerequisite.status != Status.FAILED:
+        return None
+    return prerequisite
+
+
+def prerequisite_reason(activity: SyncActivity, facts: PendingFacts) -> str:
+    failed = blocked_by_failure(activity, facts)
+    if failed is not None:
+        values = {"number": failed.number, "reason": merchant_words(failed.reason)}
+        if activity.kind == Kind.TRANSFER_IN:
+            return (
+                _(
+                    "Waiting for its transfer sent %(number)s, which failed: %(reason)s Sync that one again; "
+                    "this one follows by itself."
+                )
+                % values
+            )
+        return (
+            _(
+                "Waiting for its sale %(number)s, which failed: %(reason)s Sync that one again; this one "
+                "follows by itself."
+            )
+            % values
+        )
     if activity.kind == Kind.TRANSFER_IN:
         return _("Waiting for its transfer sent to be in Accurate first.")
     return _("Waiting for its sale to be in Accurate first.")
@@ -131,7 +175,7 @@ def pending_reason(activity: SyncActivity, facts: PendingFacts) -> str:
     if activity.due_at is None:
         return schedule_reason(activity.kind, facts.schedule)
     if waits_for_prerequisite(activity, facts):
-        return prerequisite_reason(activity)
+        return prerequisite_reason(activity, facts)
     reason = merchant_words(activity.status_reason)
     if activity.due_at > facts.now:
         at = activity.due_at.astimezone(facts.zone).strftime("%H:%M")

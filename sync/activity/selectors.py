@@ -20,7 +20,7 @@ from outlets.models import Refund, Store, Transfer
 from sync.models import SyncActivity, SyncAttempt
 from sync.selectors import active_outlet_ids, connection_status
 
-from .reasons import PendingFacts, Sender
+from .reasons import PendingFacts, Prerequisite, Sender
 
 Status = SyncActivity.Status
 Kind = SyncActivity.Kind
@@ -167,9 +167,14 @@ def _prerequisite(row: SyncActivity, sale_of_refund: dict[int, int]) -> tuple[st
     return ("transfer", row.transfer_id)
 
 
-def _landed_rows(store: Store, rows: list[SyncActivity]) -> frozenset[int]:
-    """Ids of the refund, void and transfer-received rows whose sale or transfer sent is in Accurate
-    (what the engine's claim waits for). At most three queries, only for the kinds present."""
+# Which row stands for a document when it has several (a cancelled one and a new one, say).
+_STANDING = {Status.SUCCESS: 0, Status.DIFFERENCE: 0, Status.FAILED: 1, Status.RUNNING: 2, Status.PENDING: 2}
+
+
+def _prerequisites(store: Store, rows: list[SyncActivity]) -> dict[int, Prerequisite]:
+    """For each refund, void and transfer-received row: the row of the document it waits for in
+    Accurate (its sale's, its transfer sent's) — its status, number and reason. At most three
+    queries, only for the kinds present."""
     waiting = [row for row in rows if row.kind in (Kind.REFUND, Kind.ORDER_VOID, Kind.TRANSFER_IN)]
     refunds = {row.refund_id for row in waiting if row.refund_id is not None}
     sale_of_refund: dict[int, int] = (
@@ -178,15 +183,24 @@ def _landed_rows(store: Store, rows: list[SyncActivity]) -> frozenset[int]:
         else {}
     )
     needed = [_prerequisite(row, sale_of_refund) for row in waiting]
-    landed: set[tuple[str, int | None]] = set()
+    found: dict[tuple[str, int], Prerequisite] = {}
     for name, kind in (("order", Kind.ORDER), ("transfer", Kind.TRANSFER_OUT)):
         ids = {pk for source, pk in needed if source == name and pk is not None}
-        if ids:
-            found = SyncActivity.objects.filter(
-                store=store, kind=kind, status=Status.SUCCESS, **{f"{name}_id__in": ids}
-            ).values_list(f"{name}_id", flat=True)
-            landed.update((name, pk) for pk in found)
-    return frozenset(row.pk for row, key in zip(waiting, needed, strict=True) if key in landed)
+        if not ids:
+            continue
+        candidates = SyncActivity.objects.filter(
+            store=store, kind=kind, status__in=list(_STANDING), **{f"{name}_id__in": ids}
+        ).values_list(f"{name}_id", "kind", "status", "status_reason", "accurate_number", "pos_number")
+        for pk, row_kind, status, reason, accurate_number, pos_number in candidates:
+            candidate = Prerequisite(row_kind, accurate_number or pos_number, status, reason)
+            current = found.get((name, pk))
+            if current is None or _STANDING[status] < _STANDING[current.status]:
+                found[(name, pk)] = candidate
+    return {
+        row.pk: found[key]
+        for row, key in zip(waiting, needed, strict=True)
+        if key[1] is not None and (key[0], key[1]) in found
+    }
 
 
 def _senders(store: Store, rows: list[SyncActivity]) -> dict[int, Sender]:
@@ -207,7 +221,7 @@ def facts_for(store: Store, rows: Sequence[SyncActivity], *, now: datetime | Non
         connection_status=connection_status(store),
         active_outlets=active_outlet_ids(store),
         senders=_senders(store, list(rows)),
-        landed=_landed_rows(store, list(rows)),
+        prerequisites=_prerequisites(store, list(rows)),
         schedule=sync_settings_for(store),
         zone=ZoneInfo(store.time_zone),
         now=now or timezone.now(),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from mapping.models import Connection
 from mapping.selectors import connection_for_store
 from outlets.models import Store
+from sync.engine.claim import blocked_by_failure
 from sync.models import SyncActivity
 
 from .filters import day_start
@@ -47,9 +48,10 @@ class StatusPanel:
     last_completed_at: datetime | None  # of a document (product pushes left out)
     last_status: str  # "success" or "failed"; "" before the first document synced
     success: Tally  # documents
-    failed: int  # documents
-    pending: int  # documents, Running included
+    failed: int  # documents: Failed, and Pending ones waiting on a failed document (`blocked`)
+    pending: int  # documents, Running included, blocked ones left out
     needs_reconnect: bool
+    blocked: int = 0  # Pending documents whose sale or transfer sent Failed: they wait on a failure
     push_pending: int = 0  # product push batches waiting or being sent
     push_failed: int = 0  # product push batches Accurate refused
 
@@ -121,15 +123,18 @@ def status_panel(store: Store) -> StatusPanel:
     push_failed = pushes.get(Status.FAILED, 0)
     pending = SyncActivity.objects.filter(store=store, status__in=[Status.PENDING, Status.RUNNING]).count()
     failed = SyncActivity.objects.filter(store=store, status=Status.FAILED).count()
+    # A refund whose sale failed will not go until the merchant acts on the sale: a failure too.
+    blocked = SyncActivity.objects.filter(blocked_by_failure(), store=store).count()
     link = connection_for_store(store)
     return StatusPanel(
         last_completed_at=last["completed_at"] if last else None,
         last_status=last["status"] if last else "",
         success=success_count(store, pushed=pushes.get(Status.SUCCESS, 0)),
         # Read a moment apart: a batch settling in between must not make a count negative.
-        failed=max(failed - push_failed, 0),
-        pending=max(pending - push_pending, 0),
+        failed=max(failed - push_failed, 0) + blocked,
+        pending=max(pending - push_pending - blocked, 0),
         needs_reconnect=link is not None and link.status == Connection.Status.NEEDS_RECONNECT,
+        blocked=blocked,
         push_pending=push_pending,
         push_failed=push_failed,
     )

@@ -11,10 +11,12 @@ is no longer renewed, its worker is dead and the rows are taken back (`sync.engi
 from __future__ import annotations
 
 import logging
+import operator
 import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import reduce
 from types import TracebackType
 
 from django.conf import settings
@@ -119,27 +121,38 @@ class LeaseKeeper:
 LANDED = (Status.SUCCESS, Status.DIFFERENCE)
 
 
-def _landed(kind: str, source: str) -> Exists:
-    """The row's source document already landed as `kind` (its sale's invoice, its transfer out)."""
-    return Exists(SyncActivity.objects.filter(kind=kind, status__in=LANDED, **{source: OuterRef(source)}))
+def _same_document(kind: str, source: str, which: Q) -> Exists:
+    """The row's source document has a row of `kind` such as `which` (its sale's, its transfer out's)."""
+    return Exists(SyncActivity.objects.filter(which, kind=kind, **{source: OuterRef(source)}))
 
 
-def _refund_sale_landed() -> Exists:
+def _refund_sale(which: Q) -> Exists:
     # Through the refund's order inside the subquery: the claimed rows' query joins nothing, so it
     # can lock them (FOR UPDATE) and read them in index order.
-    return Exists(
-        SyncActivity.objects.filter(kind=Kind.ORDER, status__in=LANDED, order__refunds=OuterRef("refund_id"))
-    )
+    return Exists(SyncActivity.objects.filter(which, kind=Kind.ORDER, order__refunds=OuterRef("refund_id")))
 
+
+# The row a refund, a void or a transfer received needs in Accurate first, such as `which` says.
+PREREQUISITE_IN: dict[str, Callable[[Q], Exists]] = {
+    Kind.REFUND: _refund_sale,
+    Kind.ORDER_VOID: lambda which: _same_document(Kind.ORDER, "order", which),
+    Kind.TRANSFER_IN: lambda which: _same_document(Kind.TRANSFER_OUT, "transfer", which),
+}
 
 # Rows whose documents need another one in Accurate first are claimed once it is there: a refund
 # after its sale, a void after the sale it takes out, a transfer in after its transfer out. Until
 # then they stay Pending without spending attempts.
 PREREQUISITE: dict[str, Callable[[], Exists]] = {
-    Kind.REFUND: _refund_sale_landed,
-    Kind.ORDER_VOID: lambda: _landed(Kind.ORDER, "order"),
-    Kind.TRANSFER_IN: lambda: _landed(Kind.TRANSFER_OUT, "transfer"),
+    kind: (lambda of=of: of(Q(status__in=LANDED))) for kind, of in PREREQUISITE_IN.items()
 }
+
+
+def blocked_by_failure(failed: Q | None = None) -> Q:
+    """A Pending row whose prerequisite Failed (and is such as `failed` says, e.g. failed lately): it
+    waits on a failure; the merchant must act on that one, and this one follows by itself."""
+    which = Q(status=Status.FAILED) & (failed or Q())
+    each = [Q(kind=kind) & Q(prerequisite(which)) for kind, prerequisite in PREREQUISITE_IN.items()]
+    return Q(status=Status.PENDING) & reduce(operator.or_, each)
 
 
 def outlet_active() -> Exists:

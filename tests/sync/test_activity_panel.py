@@ -173,3 +173,26 @@ def test_the_activity_page_draws_the_chart_from_the_same_numbers(client, tenant,
     assert f'data-day="{today.date().isoformat()}" data-synced="1" data-failed="0"' in html
     assert html.count("<g data-day=") == 14
     assert SyncActivity.objects.count() == 1
+
+
+def test_a_document_waiting_on_a_failed_one_counts_as_failed(client, tenant):
+    from tests.sync.test_schedule import refund, sale, transfer, wib
+
+    sold = sale(tenant.outlet, "O-1")
+    SyncActivity.objects.filter(pk=sold.pk).update(status="failed", status_reason="x", completed_at=at(20, 9))
+    refund(sold, "R-1")
+    refund(sold, "R-2")
+    sent = transfer(tenant.outlet, tenant.other_outlet, "T-1", "transfer_out", created=wib(20, 9))
+    SyncActivity.objects.filter(pk=sent.pk).update(status="failed", completed_at=at(20, 9))
+    transfer(tenant.outlet, tenant.other_outlet, "T-1", "transfer_in", created=wib(20, 10))
+    landed = sale(tenant.outlet, "O-2")
+    SyncActivity.objects.filter(pk=landed.pk).update(status="success", completed_at=at(20, 9))
+    refund(landed, "R-3")  # its sale is in Accurate: it goes, not blocked
+
+    html = panel_html(client, tenant)
+
+    assert [value(html, f"count-{name}") for name in ("failed", "pending")] == ["5", "1"]
+    assert value(html, "count-blocked") == "(3 wait for a failed document)"
+    assert value(html, "banner-failed").startswith("5 syncs failed.")
+    # Still Pending rows: they go by themselves once their sale or transfer sent lands.
+    assert SyncActivity.objects.filter(status="pending").count() == 4

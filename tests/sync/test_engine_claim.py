@@ -181,3 +181,26 @@ def test_the_owner_gets_one_digest_for_many_failures_and_nothing_twice(tenant, o
     assert message.subject == "3 document(s) failed to sync to Accurate — Toko Kopi"
     assert "- Sale ORD-0 (JKT01): Item SKU-9 is not in Accurate." in message.body
     assert "Activity page: /apps/accurate/activity/?status=failed" in message.body
+
+
+@pytest.mark.django_db
+def test_the_digest_counts_the_documents_waiting_on_a_failure(tenant):
+    from tests.sync.test_schedule import refund, sale
+
+    User.objects.filter(pk=tenant.owner.pk).update(email="owner@kopi.example")
+    now = timezone.now()
+    sold = sale(tenant.outlet, "O-1")
+    SyncActivity.objects.filter(pk=sold.pk).update(
+        status="failed", status_reason="Map payment method QRIS.", completed_at=now - timedelta(minutes=1)
+    )
+    refund(sold, "R-1")
+
+    assert failure_digests_send(now=now) == 1
+
+    message = mail.outbox[0]
+    assert message.subject == "2 document(s) failed to sync to Accurate — Toko Kopi"
+    assert message.body.splitlines()[3:5] == [
+        "- Sale O-1 (JKT01): Map payment method QRIS.",
+        "- Refund R-1 (JKT01): waits for its sale, which failed; it goes by itself once the sale is in "
+        "Accurate.",
+    ]
