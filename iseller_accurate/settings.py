@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sync-resume-product-pushes": {"task": "sync.tasks.resume_product_pushes", "schedule": 60.0},
     "sync-dispatch": {"task": "sync.tasks.dispatch", "schedule": 60.0},
     "sync-failure-digests": {"task": "sync.tasks.send_failure_digests", "schedule": 600.0},
+    # The daily reconciliation: each outlet day once its schedule ran and its documents synced.
+    "sync-reconcile-due": {"task": "sync.tasks.reconcile_due", "schedule": 900.0},
 }
 
 # A product push batch left "running" this long (a killed worker) goes back to Pending; so does a

@@ -78,5 +78,23 @@ def push(connection_id: int) -> int:
 
 @shared_task(name="sync.tasks.send_failure_digests")
 def send_failure_digests() -> int:
-    """Beat: one email per store whose documents failed since its last digest."""
+    """Beat: one email per store with documents that failed, wait on a failure or landed with a
+    difference, or days the reconciliation found different, since its last digest."""
     return failure_digests_send(now=timezone.now())
+
+
+@shared_task(name="sync.tasks.reconcile")
+def reconcile(reconciliation_id: int) -> str:
+    """One outlet day read back from Accurate and compared. Safe to run twice: a run claims the check,
+    and a second finds it claimed (or done) and ends."""
+    from .reconcile.services import reconciliation_run
+
+    return reconciliation_run(reconciliation_id=reconciliation_id)
+
+
+@shared_task(name="sync.tasks.reconcile_due")
+def reconcile_due() -> int:
+    """Beat: queue the checks of the outlet days whose schedule has run, and the ones to try again."""
+    from .reconcile.due import reconciliations_queue_due
+
+    return reconciliations_queue_due(now=timezone.now())

@@ -5,6 +5,7 @@ from django.urls import path
 
 from sync import views, views_schedule
 from sync.activity import views as activity_views
+from sync.reconcile import views as reconcile_views
 
 app_name = "sync"
 
@@ -24,4 +25,16 @@ urlpatterns += [
     path("activity/sync-failed/", activity_views.activity_sync_failed, name="activity_sync_failed"),
     path("activity/<int:activity_id>/", activity_views.activity_detail, name="activity_detail"),
     path("activity/<int:activity_id>/sync/", activity_views.activity_sync, name="activity_sync"),
+]
+
+urlpatterns += [
+    path("reconciliation/", reconcile_views.reconcile_list, name="reconcile"),
+    path(
+        "reconciliation/<int:outlet_id>/<str:day>/", reconcile_views.reconcile_detail, name="reconcile_detail"
+    ),
+    path(
+        "reconciliation/<int:outlet_id>/<str:day>/check/",
+        reconcile_views.reconcile_check,
+        name="reconcile_check",
+    ),
 ]
