@@ -16,15 +16,17 @@ from accurate.errors import AccurateError, ErrorKind
 from accurate.http import HttpAnswer, Seam
 
 # Everything this project uses. Re-authorizing replaces the earlier grant and all its scopes [S], so
-# the full set is asked for every time. The API page's list, plus three it leaves out that the design
+# the full set is asked for every time. The API page's list, plus four it leaves out that the design
 # needs [U]: sales_return_view (a return is looked up by number before it is posted again, like every
-# other document) and branch_save / warehouse_save (the outlet mapping can create them in Accurate).
+# other document), branch_save / warehouse_save (the outlet mapping can create them in Accurate) and
+# glaccount_save (it can create the iSellerPay clearing account too).
 SCOPES: tuple[str, ...] = (
     "branch_view",
     "branch_save",
     "warehouse_view",
     "warehouse_save",
     "glaccount_view",
+    "glaccount_save",
     "item_view",
     "item_save",
     "customer_view",
@@ -42,6 +44,11 @@ SCOPES: tuple[str, ...] = (
     "stock_opname_result_save",
     "other_deposit_view",
     "other_deposit_save",
+    # iSellerPay payouts (a bank transfer and an other payment) and a refund's money out [S].
+    "bank_transfer_view",
+    "bank_transfer_save",
+    "other_payment_view",
+    "other_payment_save",
     # [U] Not on the API page's list: an order voided after it synced takes its documents back out.
     "sales_invoice_delete",
     "sales_receipt_delete",

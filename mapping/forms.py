@@ -10,7 +10,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import OutletMapping
-from mapping.services.outlets import CASH_BANK, payment_label, usable
+from mapping.services.outlets import (
+    ACCOUNT_TYPES,
+    CASH_BANK,
+    ISELLER_PAY,
+    ISELLER_PAY_FIELDS,
+    account_problem,
+    in_sentence,
+    payment_label,
+    usable,
+    with_iseller_pay,
+)
 
 Row = Mapping[str, Any]
 NONE_CHOSEN = ("", _("— choose —"))
@@ -18,6 +28,24 @@ NONE_CHOSEN = ("", _("— choose —"))
 
 def account_choices(accounts: Sequence[Row]) -> list[tuple[str, Any]]:
     return [NONE_CHOSEN, *((str(row["no"]), f"{row['no']} · {row['name']}") for row in accounts)]
+
+
+class AccountChoiceField(forms.ChoiceField):
+    """A select of Accurate's usable accounts of some types (all types: `types` empty). Another
+    account is refused saying what is wrong with it, as activation would, not "not a valid choice"."""
+
+    def __init__(self, *, accounts: Sequence[Row], types: tuple[str, ...], **kwargs: Any) -> None:
+        self.accounts = {str(row["no"]): row for row in accounts}
+        self.types = types
+        offered = [row for row in usable(accounts) if not types or row.get("accountType") in types]
+        super().__init__(choices=account_choices(offered), required=False, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        label = in_sentence(str(self.label))
+        problem = account_problem(label, value, self.accounts, types=self.types, required=False)
+        if problem:
+            raise forms.ValidationError(problem)
+        super().validate(value)
 
 
 def name_choices(rows: Sequence[Row]) -> list[tuple[str, Any]]:
@@ -37,10 +65,8 @@ class OutletMappingForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.methods = methods
-        accounts = usable(accounts)
-        all_accounts = account_choices(accounts)
-        cash_bank = account_choices([row for row in accounts if row.get("accountType") == CASH_BANK])
+        # The payment section's methods; iSellerPay's clearing account has a section of its own.
+        self.methods = [method for method in methods if method != ISELLER_PAY]
         self.fields["branch_name"] = forms.ChoiceField(
             label=_("Branch"), choices=name_choices(usable(branches)), required=False
         )
@@ -54,11 +80,36 @@ class OutletMappingForm(forms.Form):
             label=_("…or create a new warehouse in Accurate"), max_length=100, required=False
         )
         for field, label in OutletMapping.ACCOUNT_FIELDS.items():
-            self.fields[field] = forms.ChoiceField(label=label, choices=all_accounts, required=False)
-        for method in methods:
-            self.fields[f"payment_{method}"] = forms.ChoiceField(
-                label=payment_label(method), choices=cash_bank, required=False
+            types = ACCOUNT_TYPES.get(field, ())
+            self.fields[field] = AccountChoiceField(label=label, accounts=accounts, types=types)
+        for method in with_iseller_pay(methods):
+            self.fields[f"payment_{method}"] = AccountChoiceField(
+                label=payment_label(method), accounts=accounts, types=(CASH_BANK,)
             )
+        self.fields["new_clearing_no"] = forms.CharField(
+            label=_("…or create a new clearing account in Accurate: its number"),
+            max_length=50,
+            required=False,
+        )
+        self.fields["new_clearing_name"] = forms.CharField(
+            label=_("…and its name (Kliring iSellerPay if empty)"), max_length=100, required=False
+        )
+        self._help_texts()
+
+    def _help_texts(self) -> None:
+        help_texts = {
+            f"payment_{ISELLER_PAY}": _(
+                "A cash/bank account where iSellerPay money waits until iSeller pays it out."
+            ),
+            "mdr_account_no": _("The expense the fee iSellerPay keeps is booked to when a payout arrives."),
+            "payout_account_no": _("The cash/bank account iSellerPay pays out to."),
+            "refund_account_no": _(
+                "Debited by the money a refund pays back: usually Piutang Usaha, which the sales "
+                "return credited."
+            ),
+        }
+        for name, text in help_texts.items():
+            self.fields[name].help_text = text
 
     @staticmethod
     def initial_from(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,10 +122,14 @@ class OutletMappingForm(forms.Form):
         return [self[name] for name in ("branch_name", "new_branch", "warehouse_name", "new_warehouse")]
 
     def account_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in OutletMapping.ACCOUNT_FIELDS]
+        return [self[name] for name in OutletMapping.ACCOUNT_FIELDS if name not in ISELLER_PAY_FIELDS]
 
     def payment_fields(self) -> list[forms.BoundField]:
         return [self[f"payment_{method}"] for method in self.methods]
+
+    def iseller_pay_fields(self) -> list[forms.BoundField]:
+        names = (f"payment_{ISELLER_PAY}", "new_clearing_no", "new_clearing_name", *ISELLER_PAY_FIELDS)
+        return [self[name] for name in names]
 
     def mapping_data(self) -> dict[str, Any]:
         """The cleaned values in the shape `outlet_mapping_save` takes."""
@@ -83,7 +138,7 @@ class OutletMappingForm(forms.Form):
             "branch_name": data["branch_name"],
             "warehouse_name": data["warehouse_name"],
             **{field: data[field] for field in OutletMapping.ACCOUNT_FIELDS},
-            "payments": {method: data[f"payment_{method}"] for method in self.methods},
+            "payments": {method: data[f"payment_{method}"] for method in [*self.methods, ISELLER_PAY]},
         }
 
 
@@ -127,6 +182,15 @@ class SyncSettingsForm(forms.Form):
             "required": _("Enter the tax rate."),
             "invalid": _("Enter the tax rate as a number, like 11 or 11.5."),
         },
+    )
+    tax_name = forms.CharField(
+        label=_("PPN tax name in Accurate"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The name of your PPN tax in Accurate's tax list, sent on taxed sales and on taxable items. "
+            "Leave it empty to use Accurate's default tax."
+        ),
     )
 
     def __init__(

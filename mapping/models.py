@@ -109,15 +109,18 @@ class OutletMapping(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The account fields every active outlet needs, with the merchant's name for each.
+    # The account fields of an outlet, with the merchant's name for each. Every active outlet needs
+    # them, but the iSellerPay ones only where the store takes iSellerPay (mapping/services/outlets.py).
     ACCOUNT_FIELDS = {
-        "mdr_account_no": _("iSellerPay MDR account"),
+        "mdr_account_no": _("iSellerPay MDR fee account"),
+        "payout_account_no": _("iSellerPay payout bank account"),
         "sales_discount_account_no": _("Sales discount account"),
         "tax_account_no": _("Tax account"),
         "service_charge_account_no": _("Service charge account"),
         "rounding_account_no": _("Rounding difference account"),
         "adjustment_account_no": _("Stock adjustment account"),
         "deposit_account_no": _("Customer deposit account"),
+        "refund_account_no": _("Refund account"),
     }
 
 

@@ -17,6 +17,7 @@ from outlets.models import (
     Outlet,
     Payment,
     PaymentMethod,
+    Payout,
     Product,
     Refund,
     Shift,
@@ -93,6 +94,10 @@ def stock_takes_for_outlet(outlet: Outlet) -> QuerySet[StockTake]:
 
 def deposits_for_outlet(outlet: Outlet) -> QuerySet[Deposit]:
     return Deposit.objects.filter(outlet=outlet)
+
+
+def payouts_for_outlet(outlet: Outlet) -> QuerySet[Payout]:
+    return Payout.objects.filter(outlet=outlet)
 
 
 def payment_methods_used(store: Store) -> list[str]:

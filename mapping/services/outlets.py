@@ -17,30 +17,54 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mapping.models import Connection, OutletMapping, PaymentAccount
-from mapping.services.lists import branch_create, warehouse_create
+from mapping.services.lists import branch_create, clearing_account_create, warehouse_create
 from outlets.models import Outlet, PaymentMethod, Store
 
 Row = Mapping[str, Any]
 
 CASH_BANK = "CASH_BANK"
+EXPENSE_TYPES = ("EXPENSE", "OTHER_EXPENSE")
+RECEIVABLE = "ACCOUNT_RECEIVABLE"
 LIABILITY = "OTHER_CURRENT_LIABILITY"
+ISELLER_PAY = PaymentMethod.ISELLER_PAY.value
 PLACE_FIELDS = {"branch_name": "Branch", "warehouse_name": "Warehouse"}
-# Card, QR and wallet money lands in a bank account; iSellerPay in its own clearing account if any.
+# Card, QR and wallet money lands in a bank account; iSellerPay money waits with iSeller (in Accurate:
+# a cash/bank clearing account) until a payout moves it to the bank, less the MDR fee.
 BANK_METHODS = ("debit_card", "credit_card", "qris", "e_wallet", "bank_transfer")
 BANK_WORDS = ("bank", "bca", "bni", "bri", "mandiri", "cimb", "permata")
+CLEARING_WORDS = ("isellerpay", "iseller pay", "iseller", "clearing", "kliring", "transit")
+# Account fields needed only where the store takes iSellerPay, and the account types some fields need.
+ISELLER_PAY_FIELDS = ("mdr_account_no", "payout_account_no")
+ACCOUNT_TYPES: dict[str, tuple[str, ...]] = {
+    "mdr_account_no": EXPENSE_TYPES,
+    "payout_account_no": (CASH_BANK,),
+}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """How to recognise an account: keywords in order of preference, then the types to prefer."""
+    """How to recognise an account: keywords in order of preference, then the types to prefer.
+
+    `only_types` keeps out every other type; a name with an `avoid` word is never picked.
+    """
 
     keywords: tuple[str, ...]
     prefer_types: tuple[str, ...] = ()
+    only_types: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
 
+
+CASH_RULE = Rule(("kas", "cash"), only_types=(CASH_BANK,), avoid=(*CLEARING_WORDS, *BANK_WORDS))
+BANK_RULE = Rule(BANK_WORDS, only_types=(CASH_BANK,), avoid=CLEARING_WORDS)
+CLEARING_RULE = Rule(CLEARING_WORDS, only_types=(CASH_BANK,))
 
 # Indonesian names first: Accurate's default chart of accounts is in Bahasa Indonesia.
 ACCOUNT_RULES = {
-    "mdr_account_no": Rule(("mdr", "merchant discount"), ("EXPENSE", "OTHER_EXPENSE")),
+    "mdr_account_no": Rule(("mdr", "merchant discount", "isellerpay", "iseller"), only_types=EXPENSE_TYPES),
+    "payout_account_no": BANK_RULE,
+    "refund_account_no": Rule(
+        ("piutang usaha", "piutang dagang", "accounts receivable", "piutang", "receivable"), (RECEIVABLE,)
+    ),
     "sales_discount_account_no": Rule(
         ("diskon penjualan", "potongan penjualan", "sales discount", "diskon", "discount", "potongan"),
         ("REVENUE",),
@@ -57,6 +81,10 @@ ACCOUNT_RULES = {
         ("uang muka pelanggan", "customer deposit", "uang muka", "deposit", "down payment"), (LIABILITY,)
     ),
 }
+
+
+# The name of an iSellerPay clearing account created from the page when the merchant gives none.
+CLEARING_NAME = "Kliring iSellerPay"
 
 
 class MappingIncomplete(Exception):
@@ -84,17 +112,15 @@ def usable(rows: Iterable[Row]) -> Sequence[Row]:
     return [row for row in rows if not row.get("suspended")]
 
 
-def pick_account(
-    accounts: Sequence[Row], rule: Rule, *, only_type: str | None = None, avoid: tuple[str, ...] = ()
-) -> str:
+def pick_account(accounts: Sequence[Row], rule: Rule) -> str:
     """The account number best matching `rule`, or "" when nothing matches."""
     for keyword in rule.keywords:
         found = [
             row
             for row in accounts
             if has_word(row["name"], keyword)
-            and (only_type is None or row.get("accountType") == only_type)
-            and not any(has_word(row["name"], word) for word in avoid)
+            and (not rule.only_types or row.get("accountType") in rule.only_types)
+            and not any(has_word(row["name"], word) for word in rule.avoid)
         ]
         if found:
             preferred = [row for row in found if row.get("accountType") in rule.prefer_types] or found
@@ -111,21 +137,29 @@ def only_name(rows: Sequence[Row]) -> str:
 def mapping_defaults(
     *, accounts: Sequence[Row], branches: Sequence[Row], warehouses: Sequence[Row], methods: list[str]
 ) -> dict[str, Any]:
-    """Sensible first values for an outlet's mapping, chosen from Accurate's lists by type and name."""
+    """Sensible first values for an outlet's mapping, chosen from Accurate's lists by type and name.
+
+    iSellerPay's clearing account is offered whether or not the store took iSellerPay yet; without
+    an account that looks like one it stays empty (a bank is not where that money waits).
+    """
     accounts = usable(accounts)
-    cash = pick_account(
-        accounts, Rule(("kas", "cash")), only_type=CASH_BANK, avoid=("isellerpay", "iseller", *BANK_WORDS)
-    )
-    bank = pick_account(accounts, Rule(BANK_WORDS), only_type=CASH_BANK)
-    clearing = pick_account(accounts, Rule(("isellerpay", "iseller pay", "iseller")), only_type=CASH_BANK)
-    by_method = {"cash": cash, "iseller_pay": clearing or bank} | dict.fromkeys(BANK_METHODS, bank)
+    bank = pick_account(accounts, BANK_RULE)
+    by_method = {
+        "cash": pick_account(accounts, CASH_RULE),
+        ISELLER_PAY: pick_account(accounts, CLEARING_RULE),
+    } | dict.fromkeys(BANK_METHODS, bank)
     stores = [row for row in usable(warehouses) if not row.get("transit")]
     return {
         "branch_name": only_name(usable(branches)),
         "warehouse_name": only_name(stores),
         **{field: pick_account(accounts, rule) for field, rule in ACCOUNT_RULES.items()},
-        "payments": {method: by_method.get(method, "") for method in methods},
+        "payments": {method: by_method.get(method, "") for method in with_iseller_pay(methods)},
     }
+
+
+def with_iseller_pay(methods: Sequence[str]) -> list[str]:
+    """The methods of the page: those the store took, and iSellerPay's clearing account always."""
+    return list(dict.fromkeys([*methods, ISELLER_PAY]))
 
 
 def mapping_values(mapping: OutletMapping) -> dict[str, Any]:
@@ -158,9 +192,17 @@ def outlet_mapping_save(*, outlet: Outlet, data: Mapping[str, Any]) -> OutletMap
 
 
 def outlet_mapping_update(
-    *, connection: Connection, outlet: Outlet, data: Mapping[str, Any], new_branch: str, new_warehouse: str
+    *,
+    connection: Connection,
+    outlet: Outlet,
+    data: Mapping[str, Any],
+    new_branch: str,
+    new_warehouse: str,
+    new_clearing_no: str = "",
+    new_clearing_name: str = "",
 ) -> OutletMapping:
-    """Save the mapping, first creating in Accurate the branch or warehouse the merchant typed in.
+    """Save the mapping, first creating in Accurate the branch, warehouse or iSellerPay clearing
+    account the merchant typed in.
 
     Accurate is called before the transaction that saves: a failure there saves nothing.
     """
@@ -169,6 +211,10 @@ def outlet_mapping_update(
         values["branch_name"] = branch_create(connection=connection, name=new_branch.strip())["name"]
     if new_warehouse.strip():
         values["warehouse_name"] = warehouse_create(connection=connection, name=new_warehouse.strip())["name"]
+    if new_clearing_no.strip():
+        name = new_clearing_name.strip() or CLEARING_NAME
+        created = clearing_account_create(connection=connection, no=new_clearing_no.strip(), name=name)
+        values["payments"] = {**values.get("payments", {}), ISELLER_PAY: created["no"]}
     return outlet_mapping_save(outlet=outlet, data=values)
 
 
@@ -204,21 +250,33 @@ def in_sentence(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def account_problem(label: str, number: str, accounts: dict[str, Row], *, cash_bank: bool) -> str | None:
+def account_problem(
+    label: str, number: str, accounts: dict[str, Row], *, types: tuple[str, ...] = (), required: bool = True
+) -> str | None:
+    """What is wrong with account `number` for a field of these account types ("" types: any)."""
     if not number:
-        return _("Choose the %(account)s.") % {"account": label}
+        return _("Choose the %(account)s.") % {"account": label} if required else None
     account = accounts.get(number)
     if account is None:
         return _("Account %(number)s is not in Accurate any more.") % {"number": number}
     values = {"number": number, "name": account["name"]}
     if account.get("suspended"):
         return _("Account %(number)s %(name)s is suspended in Accurate.") % values
-    if cash_bank and account.get("accountType") != CASH_BANK:
-        return _("Account %(number)s %(name)s is not a cash or bank account.") % values
+    if types and account.get("accountType") not in types:
+        return wrong_type(types) % values
     return None
 
 
+def wrong_type(types: tuple[str, ...]) -> str:
+    """The sentence for an account of another type, with %(number)s and %(name)s to fill in."""
+    if types == EXPENSE_TYPES:
+        return _("Account %(number)s %(name)s is not an expense account.")
+    return _("Account %(number)s %(name)s is not a cash or bank account.")
+
+
 def payment_label(method: str) -> str:
+    if method == ISELLER_PAY:
+        return _("iSellerPay clearing account")
     name = PaymentMethod(method).label if method in PaymentMethod.values else method
     return _("%(method)s account") % {"method": name}
 
@@ -231,21 +289,36 @@ def mapping_problems(
     warehouses: Sequence[Row],
     methods: list[str],
 ) -> dict[str, str]:
-    """What stops this mapping from being activated, by field ("payment_<method>" for payments)."""
+    """What stops this mapping from being activated, by field ("payment_<method>" for payments).
+
+    The iSellerPay accounts are required only where the store takes iSellerPay; set, they are
+    checked anyway (an account of the wrong type is wrong whether or not it is used yet).
+    """
     by_no = {str(row["no"]): row for row in accounts}
     payments = {row.method: row.account_no for row in mapping.payment_accounts.all()}
+    takes_iseller_pay = ISELLER_PAY in methods
     checks = {
         "branch_name": place_problem("branch", mapping.branch_name, branches),
         "warehouse_name": place_problem("warehouse", mapping.warehouse_name, warehouses),
         **{
-            field: account_problem(in_sentence(str(label)), getattr(mapping, field), by_no, cash_bank=False)
+            field: account_problem(
+                in_sentence(str(label)),
+                getattr(mapping, field),
+                by_no,
+                types=ACCOUNT_TYPES.get(field, ()),
+                required=takes_iseller_pay or field not in ISELLER_PAY_FIELDS,
+            )
             for field, label in OutletMapping.ACCOUNT_FIELDS.items()
         },
         **{
             f"payment_{method}": account_problem(
-                in_sentence(payment_label(method)), payments.get(method, ""), by_no, cash_bank=True
+                in_sentence(payment_label(method)),
+                payments.get(method, ""),
+                by_no,
+                types=(CASH_BANK,),
+                required=method in methods,
             )
-            for method in methods
+            for method in with_iseller_pay(methods)
         },
     }
     return {field: problem for field, problem in checks.items() if problem}

@@ -139,7 +139,9 @@ def connect(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Connect, or Reconnect: off to Accurate's login and consent, back at the callback."""
     require_owner(membership)
     try:
-        url = connect_start(store=membership.store, session=request.session, redirect_uri=callback_uri(request))
+        url = connect_start(
+            store=membership.store, session=request.session, redirect_uri=callback_uri(request)
+        )
     except ConnectError as error:
         messages.error(request, str(error))
         return redirect("mapping:addon")

@@ -216,6 +216,26 @@ class DepositSerializer(serializers.Serializer):
         return positive(value, "The amount")
 
 
+class PayoutSerializer(serializers.Serializer):
+    number = number_field()
+    paid_at = AwareDateTimeField(help_text="When the money reached the outlet's bank.")
+    gross = money(help_text="What iSellerPay collected for the payments this payout covers.")
+    fee = money(min_value=ZERO, help_text="The MDR fee iSellerPay kept.")
+    net = money(help_text="What reached the bank: gross − fee.")
+    period_start = serializers.DateField(
+        allow_null=True, default=None, help_text="First day of the payments it covers."
+    )
+    period_end = serializers.DateField(allow_null=True, default=None, help_text="Last day of the payments.")
+    reference = text(100, help_text="The bank transfer's reference.")
+    note = text(500)
+
+    def validate_gross(self, value: Decimal) -> Decimal:
+        return positive(value, "The gross amount")
+
+    def validate_net(self, value: Decimal) -> Decimal:
+        return positive(value, "The net amount")
+
+
 class StockEntrySerializer(serializers.Serializer):
     outlet = serializers.CharField(max_length=20)
     quantity = quantity()

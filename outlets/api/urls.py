@@ -2,6 +2,7 @@ from django.urls import path
 
 from outlets import selectors
 from outlets.services.deposits import deposit_create
+from outlets.services.payouts import payout_create
 from outlets.services.refunds import refund_create
 from outlets.services.stock import adjustment_create, stock_take_create, transfer_send
 
@@ -21,6 +22,7 @@ KINDS = {
     "adjustments": kind_views(s.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet),
     "stock-takes": kind_views(s.StockTakeSerializer, stock_take_create, selectors.stock_takes_for_outlet),
     "deposits": kind_views(s.DepositSerializer, deposit_create, selectors.deposits_for_outlet),
+    "payouts": kind_views(s.PayoutSerializer, payout_create, selectors.payouts_for_outlet),
     "shifts": shift_views,
 }
 

@@ -51,8 +51,9 @@ def test_the_authorize_url_asks_for_every_scope():
         "state": ["state-123"],
     }
     assert "%20" in parts.query
-    assert len(SCOPES) == 28
+    assert len(SCOPES) == 33
     assert {"sales_invoice_save", "sales_invoice_delete", "stock_opname_result_save"} <= set(SCOPES)
+    assert {"glaccount_save", "bank_transfer_save", "other_payment_save"} <= set(SCOPES)
 
 
 def test_exchanging_the_code_posts_it_with_basic_auth_and_reads_the_tokens():

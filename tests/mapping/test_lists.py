@@ -40,7 +40,7 @@ def test_the_lists_are_fetched_once_and_kept(connected, accurate_at):
         ("1102", "CASH_BANK"),
         ("1103", "CASH_BANK"),
     ]
-    assert len(accounts) == 12
+    assert len(accounts) == 13
     assert without_ids(accounts)[0] == {
         "no": "1101",
         "name": "Kas",

@@ -60,6 +60,8 @@ COMPLETE: dict[str, Any] = {
     "branch_name": "Pusat",
     "warehouse_name": "Gudang Utama",
     "mdr_account_no": "6101",
+    "payout_account_no": "1103",
+    "refund_account_no": "1201",
     "sales_discount_account_no": "4103",
     "tax_account_no": "2103",
     "service_charge_account_no": "4102",
@@ -80,7 +82,7 @@ def test_defaults_pick_accounts_by_type_and_name(tenant):
     assert defaults == COMPLETE
 
 
-def test_defaults_send_isellerpay_to_the_bank_without_a_clearing_account_and_leave_unknowns_empty():
+def test_defaults_leave_isellerpay_without_a_clearing_account_empty_and_unknowns_empty():
     accounts = [account("1", "Cash", "CASH_BANK"), account("2", "BCA Giro", "CASH_BANK")]
     branches = [*BRANCHES, {"id": 3, "name": "Bali", "suspended": False}]
 
@@ -88,9 +90,42 @@ def test_defaults_send_isellerpay_to_the_bank_without_a_clearing_account_and_lea
         accounts=accounts, branches=branches, warehouses=[], methods=["cash", "iseller_pay", "e_wallet"]
     )
 
-    assert defaults["payments"] == {"cash": "1", "iseller_pay": "2", "e_wallet": "2"}
+    # A bank is not where iSellerPay money waits: the merchant creates a clearing account instead.
+    assert defaults["payments"] == {"cash": "1", "iseller_pay": "", "e_wallet": "2"}
+    assert defaults["payout_account_no"] == "2"
     assert (defaults["branch_name"], defaults["warehouse_name"]) == ("", "")
-    assert defaults["tax_account_no"] == defaults["mdr_account_no"] == ""
+    assert defaults["tax_account_no"] == defaults["mdr_account_no"] == defaults["refund_account_no"] == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["Kliring iSellerPay", "Dana Transit Kartu", "Clearing Account", "Kas iSeller Pay"]
+)
+def test_defaults_take_a_cash_or_bank_account_named_like_a_clearing_account_for_isellerpay(name):
+    accounts = [
+        account("1", "Kas", "CASH_BANK"),
+        account("2", "Bank Mandiri", "CASH_BANK"),
+        account("3", name, "CASH_BANK"),
+        account("4", f"Biaya {name}", "EXPENSE"),
+    ]
+
+    defaults = mapping_defaults(accounts=accounts, branches=[], warehouses=[], methods=["cash"])
+
+    # Offered whether or not the store took iSellerPay yet; cash and the payout bank avoid it.
+    assert defaults["payments"] == {"cash": "1", "iseller_pay": "3"}
+    assert defaults["payout_account_no"] == "2"
+
+
+def test_defaults_take_the_mdr_fee_among_expenses_and_the_refund_account_among_receivables():
+    accounts = [
+        account("1", "Kas MDR", "CASH_BANK"),
+        account("2", "Biaya Admin iSellerPay", "OTHER_EXPENSE"),
+        account("3", "Piutang Karyawan", "OTHER_CURRENT_ASSET"),
+        account("4", "Piutang Usaha", "ACCOUNT_RECEIVABLE"),
+    ]
+
+    defaults = mapping_defaults(accounts=accounts, branches=[], warehouses=[], methods=["cash"])
+
+    assert (defaults["mdr_account_no"], defaults["refund_account_no"]) == ("2", "4")
 
 
 def test_the_methods_a_store_uses_are_those_paid_with_plus_cash(tenant, outsider, order_body):
@@ -160,6 +195,54 @@ def test_each_problem_is_named_on_its_field(tenant):
     }
     assert mapping_problems(mapping=gone_branch, **LISTS) == {
         "branch_name": "Branch “Lama” is suspended in Accurate."
+    }
+
+
+def test_isellerpay_accounts_must_be_of_their_type(tenant):
+    mapping = saved(
+        tenant.outlet,
+        mdr_account_no="1104",
+        payout_account_no="6101",
+        payments={**COMPLETE["payments"], "iseller_pay": "6102"},
+    )
+
+    assert mapping_problems(mapping=mapping, **LISTS) == {
+        "mdr_account_no": "Account 1104 Kas iSellerPay (clearing) is not an expense account.",
+        "payout_account_no": "Account 6101 Biaya MDR is not a cash or bank account.",
+        "payment_iseller_pay": "Account 6102 Selisih Pembulatan is not a cash or bank account.",
+    }
+
+
+def test_isellerpay_accounts_are_required_only_where_the_store_takes_isellerpay(tenant):
+    mapping = saved(
+        tenant.outlet,
+        mdr_account_no="",
+        payout_account_no="",
+        payments={"cash": "1102", "debit_card": "1103", "qris": "1103"},
+    )
+    without = {**LISTS, "methods": ["cash", "debit_card", "qris"]}
+
+    assert mapping_problems(mapping=mapping, **without) == {}
+    assert mapping_problems(mapping=mapping, **LISTS) == {
+        "mdr_account_no": "Choose the iSellerPay MDR fee account.",
+        "payout_account_no": "Choose the iSellerPay payout bank account.",
+        "payment_iseller_pay": "Choose the iSellerPay clearing account.",
+    }
+
+
+def test_set_isellerpay_accounts_are_checked_even_where_the_store_does_not_take_isellerpay(tenant):
+    mapping = saved(tenant.outlet, mdr_account_no="1101")
+
+    assert mapping_problems(mapping=mapping, **{**LISTS, "methods": ["cash"]}) == {
+        "mdr_account_no": "Account 1101 Kas Kecil is not an expense account."
+    }
+
+
+def test_every_outlet_needs_its_refund_account(tenant):
+    mapping = saved(tenant.outlet, refund_account_no="")
+
+    assert mapping_problems(mapping=mapping, **{**LISTS, "methods": ["cash"]}) == {
+        "refund_account_no": "Choose the refund account."
     }
 
 

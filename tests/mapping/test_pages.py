@@ -79,7 +79,8 @@ def form_post(**changes):
     """The outlet form as the browser posts it, with the complete mapping of the tests."""
     fields = {key: value for key, value in COMPLETE.items() if key != "payments"}
     fields |= {f"payment_{method}": no for method, no in COMPLETE["payments"].items()}
-    return {**fields, "new_branch": "", "new_warehouse": "", "action": "save", **changes}
+    places = {"new_branch": "", "new_warehouse": "", "new_clearing_no": "", "new_clearing_name": ""}
+    return {**fields, **places, "action": "save", **changes}
 
 
 # --- the Apps page and menu ---
@@ -403,7 +404,11 @@ def test_the_owner_creates_a_branch_and_a_warehouse_in_accurate_from_the_form(cl
     addon_for(tenant)
     client.force_login(tenant.owner)
     post = form_post(
-        branch_name="", warehouse_name="", new_branch="Cabang Bandung", new_warehouse="Gudang Bandung"
+        branch_name="",
+        warehouse_name="",
+        new_branch="Cabang Bandung",
+        new_warehouse="Gudang Bandung",
+        payment_iseller_pay="1103",  # the sandbox's clearing account (1104 is the test chart's)
     )
 
     response = client.post(outlet_url(tenant.outlet), post)

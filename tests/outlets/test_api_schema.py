@@ -23,6 +23,8 @@ def test_the_openapi_schema_lists_every_endpoint(client):
         "/api/v1/outlets/{outlet_code}/adjustments/",
         "/api/v1/outlets/{outlet_code}/stock-takes/",
         "/api/v1/outlets/{outlet_code}/deposits/",
+        "/api/v1/outlets/{outlet_code}/payouts/",
+        "/api/v1/outlets/{outlet_code}/payouts/{number}/",
     } <= paths
 
 
