@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,6 +42,8 @@ class RecordResult:
     number: str | None
     error: AccurateError | None
     record: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Accurate's own total of the saved document (`r.totalAmount`), when the answer carries it.
+    total_amount: Decimal | None = None
 
 
 class AccurateClient:
@@ -216,13 +219,31 @@ def _record_result(answer: Any, record: Mapping[str, Any]) -> RecordResult:
     saved: dict[str, Any] = r if isinstance(r, dict) else {}
     if answer.get("s") is True and saved.get("id") is not None:
         return RecordResult(
-            ok=True, id=int(saved["id"]), number=_number_of(saved) or number, error=None, record=saved
+            ok=True,
+            id=int(saved["id"]),
+            number=_number_of(saved) or number,
+            error=None,
+            record=saved,
+            total_amount=amount_of(saved, "totalAmount"),
         )
     if answer.get("s") is True:
         error = AccurateError(ErrorKind.unclear, ["saved without an id in the answer"])
     else:
         error = envelope_error(answer, http_status=200, sent_number=number)
     return RecordResult(ok=False, id=None, number=number, error=error, record=saved)
+
+
+def amount_of(record: Mapping[str, Any], field: str) -> Decimal | None:
+    """A money field of a record as Decimal (JSON numbers are read as Decimal or int), or None when
+    it is absent or not a number."""
+    value = record.get(field)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
 
 
 def _number_of(record: Mapping[str, Any]) -> str | None:

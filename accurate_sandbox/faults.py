@@ -1,11 +1,16 @@
-"""Faults on demand: latency, failures (HTTP 503) and dropped connections, random or counted."""
+"""Faults on demand: latency, failures (HTTP 503) and dropped connections, random or counted; and a
+tax computed otherwise than the product predicts (`tax_mode`, `tax_rate`), to test its checks."""
 
 from __future__ import annotations
 
 import random
 import threading
 from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from accurate_sandbox.config import TAX_RATE
+from accurate_sandbox.data.taxes import MODES, TaxRule
 
 
 @dataclass
@@ -15,6 +20,27 @@ class FaultSettings:
     drop_rate: float = 0.0
     fail_next: int = 0  # the next N data calls fail, whatever the rates say
     drop_next: int = 0  # the next N data calls are handled, then dropped without an answer
+    # How PPN is computed (accurate_sandbox/data/taxes.py): "lines" (the line flags, as the sandbox
+    # reads Accurate) or "header" (every line of a taxable document); `tax_rate` a percent, "" = 11.
+    tax_mode: str = "lines"
+    tax_rate: str = ""
+
+    def __post_init__(self) -> None:
+        if self.tax_mode not in MODES:
+            raise ValueError(f"tax_mode must be one of {', '.join(MODES)}")
+        self.rate()  # refuses a rate that is not a number
+
+    def rate(self) -> Decimal:
+        """The PPN rate as a fraction."""
+        if not self.tax_rate.strip():
+            return TAX_RATE
+        try:
+            percent = Decimal(self.tax_rate.strip())
+        except InvalidOperation as error:
+            raise ValueError("tax_rate must be a percent, e.g. 12") from error
+        if not percent.is_finite() or percent < 0:
+            raise ValueError("tax_rate must be a percent, e.g. 12")
+        return percent / 100
 
 
 class Faults:
@@ -36,6 +62,10 @@ class Faults:
                 current[name] = type(current[name])(value)
             self.settings = FaultSettings(**current)
             return asdict(self.settings)
+
+    def tax_rule(self) -> TaxRule:
+        settings = self.settings
+        return TaxRule(mode=settings.tax_mode, rate=settings.rate())
 
     def latency_s(self) -> float:
         return self.settings.latency_ms / 1000

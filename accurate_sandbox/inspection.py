@@ -60,7 +60,8 @@ def documents(sandbox: Sandbox, request: Request) -> Response:
 
 
 def faults(sandbox: Sandbox, request: Request) -> Response:
-    """POST /_sandbox/faults {latency_ms, fail_rate, drop_rate, fail_next, drop_next}: any subset."""
+    """POST /_sandbox/faults {latency_ms, fail_rate, drop_rate, fail_next, drop_next, tax_mode,
+    tax_rate}: any subset."""
     try:
         changes = json.loads(request.body or b"{}")
         if not isinstance(changes, dict):

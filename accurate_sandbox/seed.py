@@ -19,6 +19,7 @@ ACCOUNTS = [
     ("1101", "Kas", "CASH_BANK"),
     ("1102", "Bank BCA", "CASH_BANK"),
     ("1103", "Kas iSellerPay (clearing)", "CASH_BANK"),
+    ("1201", "Piutang Usaha", "ACCOUNT_RECEIVABLE"),
     ("1301", "Persediaan", "INVENTORY"),
     ("2103", "PPN Keluaran", "OTHER_CURRENT_LIABILITY"),
     ("2104", "Uang Muka Pelanggan", "OTHER_CURRENT_LIABILITY"),

@@ -24,7 +24,6 @@ from sync_throughput import note  # noqa: E402
 from tests.sandbox_fixture import SandboxProcess  # noqa: E402
 
 DB_ID = 101  # the sandbox's seeded database "Kopi Nusantara"
-MDR_ACCOUNT = "1103"  # the sandbox's "Kas iSellerPay (clearing)"
 # Outlet → (branch, warehouse, whether the mapping creates them in Accurate).
 PLACES = {
     "JKT01": ("Pusat", "Gudang Utama", False),
@@ -75,8 +74,8 @@ def outlets_map(store: Any, connection: Any) -> None:
 
     for outlet in Outlet.objects.filter(store=store).order_by("code"):
         branch, warehouse, create = PLACES[outlet.code]
+        # The page's defaults as they are: iSellerPay into the clearing account, its fee an expense.
         data = mapping_defaults(**lists_of(store, connection))
-        data["mdr_account_no"] = MDR_ACCOUNT
         if not create:
             data.update(branch_name=branch, warehouse_name=warehouse)
         mapping = outlet_mapping_update(

@@ -9,13 +9,15 @@ stops it with SIGINT, checking that it exits 0, closes its ports and leaves no p
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,3 +217,28 @@ def tracebacks(stack: Stack) -> None:
     for match in TRACEBACK.finditer(text):
         lines = text[match.start() :].splitlines()[:40]
         note(f"TRACEBACK in {match.group(1)}:\n" + "\n".join(lines))
+
+
+def main_in_folder(run: Callable[[Path], None], *, description: str, prefix: str) -> None:
+    """A bench's command line: `run` in a temporary folder (kept with --keep), the tails of its logs
+    on stderr when it went wrong; a plain `kill` unwinds like Ctrl-C, so the stack stops either way."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs, SQLite files)")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.keep:
+        folder = tempfile.mkdtemp(prefix=prefix)
+        note(f"the run's folder (kept): {folder}")
+        _logged(run, Path(folder))
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as kept:
+        _logged(run, Path(kept))
+
+
+def _logged(run: Callable[[Path], None], folder: Path) -> None:
+    try:
+        run(folder)
+    except BaseException:
+        for log in sorted(folder.glob("*.log")):
+            print(f"--- {log.name}\n{tail(log, 6000)}", file=sys.stderr)
+        raise

@@ -30,7 +30,9 @@ BRANCH = "Pusat"
 WAREHOUSE = "Gudang Utama"
 WALK_IN = "C-WALKIN"
 ACCOUNTS = {
-    "mdr_account_no": "1103",
+    "mdr_account_no": "6101",
+    "payout_account_no": "1102",
+    "refund_account_no": "1201",
     "sales_discount_account_no": "4103",
     "tax_account_no": "2103",
     "service_charge_account_no": "4102",
@@ -40,6 +42,7 @@ ACCOUNTS = {
 }
 CASH_ACCOUNT = "1101"
 BANK_ACCOUNT = "1102"
+CLEARING_ACCOUNT = "1103"  # where iSellerPay money waits for its payout
 
 
 @dataclass
@@ -96,14 +99,10 @@ def store_connect(sandbox: SandboxProcess, *, slug: str, outlet_code: str, menu:
     mapping = OutletMapping.objects.create(
         outlet=outlet, branch_name=BRANCH, warehouse_name=WAREHOUSE, active=True, **ACCOUNTS
     )
+    accounts: dict[str, str] = {PaymentMethod.CASH: CASH_ACCOUNT, PaymentMethod.ISELLER_PAY: CLEARING_ACCOUNT}
     PaymentAccount.objects.bulk_create(
-        PaymentAccount(
-            mapping=mapping,
-            method=method,
-            account_no=CASH_ACCOUNT if method == PaymentMethod.CASH else BANK_ACCOUNT,
-        )
+        PaymentAccount(mapping=mapping, method=method, account_no=accounts.get(method, BANK_ACCOUNT))
         for method in PaymentMethod.values
-        if method != PaymentMethod.ISELLER_PAY  # it goes to the MDR clearing account
     )
     SyncSettings.objects.update_or_create(store=store, defaults={"walk_in_customer_no": WALK_IN})
     return BenchStore(store, outlet, connection, menu)

@@ -12,8 +12,8 @@ in-process rate limiter). Steps, each through the product's own commands and ser
 - in this process, Django configured on the same SQLite file with the same settings: the demo store
   connected to the sandbox's database 101 through the OAuth flow (connect, the sandbox's login and
   consent pages, the callback, the database chosen), each outlet mapped from the defaults the
-  mapping page offers (`mapping_defaults`), with the MDR account 1103 (the sandbox's iSellerPay
-  clearing account) and a branch and warehouse of its own: JKT01 Pusat / Gudang Utama, DPS01 Cabang
+  mapping page offers (`mapping_defaults`: iSellerPay into the sandbox's clearing account 1103, its
+  MDR fee to the expense 6101) and a branch and warehouse of its own: JKT01 Pusat / Gudang Utama, DPS01 Cabang
   Bali / Gudang Bali, BDG01 a new "Cabang Bandung" / "Gudang Bandung" created in Accurate by
   `outlet_mapping_update`; the lists refreshed and each outlet activated (the extra outlet fee
   confirmed), as "Save and activate" does,
@@ -53,10 +53,7 @@ push in bench/_demo_setup.py.
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import datetime
@@ -72,12 +69,12 @@ from _embedded_stack import (  # noqa: E402
     RunWentWrong,
     Stack,
     embedded_env,
+    main_in_folder,
     manage,
     running_stack,
     setup_django,
     tracebacks,
 )
-from _sync_worker import tail  # noqa: E402
 from sync_throughput import figure, note  # noqa: E402
 
 from tests.sandbox_fixture import SandboxProcess  # noqa: E402
@@ -348,28 +345,7 @@ def merchant_steps(stack: Stack) -> tuple[Any, float, tuple[float, list[tuple[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs, SQLite files)")
-    args = parser.parse_args()
-    # A plain `kill` unwinds like Ctrl-C, so the stack is stopped either way.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if args.keep:
-        folder = tempfile.mkdtemp(prefix="embedded-sync-")
-        note(f"the run's folder (kept): {folder}")
-        run_logged(Path(folder))
-        return
-    with tempfile.TemporaryDirectory(prefix="embedded-sync-") as folder:
-        run_logged(Path(folder))
-
-
-def run_logged(folder: Path) -> None:
-    """The run; the tails of its logs on stderr when it went wrong."""
-    try:
-        run(folder)
-    except BaseException:
-        for log in sorted(folder.glob("*.log")):
-            print(f"--- {log.name}\n{tail(log, 6000)}", file=sys.stderr)
-        raise
+    main_in_folder(run, description=__doc__.split("\n", 1)[0], prefix="embedded-sync-")
 
 
 if __name__ == "__main__":

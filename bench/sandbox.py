@@ -37,6 +37,7 @@ def invoice(number: int) -> dict[str, Any]:
             "unitPrice": "12500.50",
             "itemCashDiscount": "500",
             "warehouseName": "Gudang Utama",
+            "useTax1": True,  # PPN goes by the line flags, as the product sends them
         }
         for line in range(3)
     ]

@@ -59,4 +59,7 @@ def _destination(mapping: OutletMapping, settings: SyncSettings) -> Destination:
         sync_customers=settings.sync_customers,
         transit_warehouse_name=settings.transit_warehouse_name,
         tax_rate=settings.tax_rate,
+        payout_account_no=mapping.payout_account_no,
+        refund_account_no=mapping.refund_account_no,
+        tax_name=settings.tax_name.strip(),
     )

@@ -12,14 +12,18 @@ import logging
 from datetime import datetime
 
 from django.core.mail import send_mail
-from django.db.models import Count, Q
+from django.db.models import Q, QuerySet
 
 from outlets.models import Membership, Store
 from sync.engine.claim import blocked_by_failure
-from sync.models import FailureDigest, SyncActivity
+from sync.models import FailureDigest, Reconciliation, ReconciliationDifference, SyncActivity
+from sync.reconcile.labels import difference_line
+from sync.reconcile.selectors import reconciliation_differences_since
+from sync.selectors import differences_since
 
 logger = logging.getLogger(__name__)
 ACTIVITY_PATH = "/apps/accurate/activity/"
+RECONCILIATION_PATH = "/apps/accurate/reconciliation/"
 LISTED = 20
 
 
@@ -28,9 +32,9 @@ def _claim_period(store: Store, now: datetime) -> datetime | None:
     digest, created = FailureDigest.objects.get_or_create(store=store, defaults={"covered_until": now})
     if created:
         # The first digest covers failures since the store's oldest failure.
-        oldest = SyncActivity.objects.filter(store=store, status=SyncActivity.Status.FAILED).order_by(
-            "completed_at"
-        )
+        oldest = SyncActivity.objects.filter(
+            store=store, status__in=[SyncActivity.Status.FAILED, SyncActivity.Status.DIFFERENCE]
+        ).order_by("completed_at")
         first = oldest.values_list("completed_at", flat=True).first()
         start = first if first and first < now else now
         FailureDigest.objects.filter(pk=digest.pk).update(covered_until=start)
@@ -42,7 +46,7 @@ def _claim_period(store: Store, now: datetime) -> datetime | None:
 
 
 _SALE_FAILED = "waits for its sale, which failed; it goes by itself once the sale is in Accurate."
-WAITING = {
+WAITING: dict[str, str] = {
     SyncActivity.Kind.REFUND: _SALE_FAILED,
     SyncActivity.Kind.ORDER_VOID: _SALE_FAILED,
     SyncActivity.Kind.TRANSFER_IN: "waits for its transfer sent, which failed; it goes by itself once that "
@@ -56,60 +60,107 @@ def _line(activity: SyncActivity, reason: str) -> str:
 
 
 def failure_digest_text(
-    store: Store, failed: list[SyncActivity], total: int, waiting: list[SyncActivity] | None = None
+    store: Store,
+    failed: list[SyncActivity],
+    total: int,
+    waiting: list[SyncActivity] | None = None,
+    *,
+    differing: list[SyncActivity] | None = None,
+    unreconciled: list[ReconciliationDifference] | None = None,
 ) -> str:
-    """`total`: the failed and the waiting documents together; `failed` and `waiting` the first ones."""
-    lines = [
-        f"{total} document(s) of {store.name} could not be synced to Accurate.",
-        "Nothing is lost: fix what each one says, then press Sync on the activity page.",
-        "",
-    ]
-    listed = [_line(a, a.status_reason) for a in failed] + [_line(a, WAITING[a.kind]) for a in waiting or []]
-    lines += listed[:LISTED]
-    if total > LISTED:
-        lines.append(f"… and {total - LISTED} more.")
-    lines += ["", f"Activity page: {ACTIVITY_PATH}?status=failed"]
+    """`total`: the failed and the waiting documents together; `failed` and `waiting` the first ones.
+    `differing`: documents that landed with another total; `unreconciled`: the daily checks'
+    differences. Each list is cut at LISTED lines."""
+    lines: list[str] = []
+    if total:
+        lines += [
+            f"{total} document(s) of {store.name} could not be synced to Accurate.",
+            "Nothing is lost: fix what each one says, then press Sync on the activity page.",
+            "",
+        ]
+        listed = [_line(a, a.status_reason) for a in failed] + [
+            _line(a, WAITING[a.kind]) for a in waiting or []
+        ]
+        lines += listed[:LISTED]
+        if total > LISTED:
+            lines.append(f"… and {total - LISTED} more.")
+        lines += ["", f"Activity page: {ACTIVITY_PATH}?status=failed"]
+    if differing:
+        lines += _section(
+            f"{len(differing)} document(s) of {store.name} landed in Accurate with another total:",
+            [_line(a, a.status_reason) for a in differing],
+            f"Activity page: {ACTIVITY_PATH}?status=difference",
+            lines,
+        )
+    if unreconciled:
+        lines += _section(
+            f"The daily check found {len(unreconciled)} difference(s) between the POS and Accurate:",
+            [difference_line(d) for d in unreconciled],
+            f"Reconciliation page: {RECONCILIATION_PATH}",
+            lines,
+        )
     return "\n".join(lines)
 
 
+def _section(title: str, listed: list[str], page: str, before: list[str]) -> list[str]:
+    more = [f"… and {len(listed) - LISTED} more."] if len(listed) > LISTED else []
+    return ([""] if before else []) + [title, "", *listed[:LISTED], *more, "", page]
+
+
+def _subject(store: Store, total: int, differing: int, unreconciled: int) -> str:
+    if total:
+        return f"{total} document(s) failed to sync to Accurate — {store.name}"
+    if differing:
+        return f"{differing} document(s) in Accurate with another total — {store.name}"
+    return f"{unreconciled} difference(s) between the POS and Accurate — {store.name}"
+
+
+def _stores_to_tell() -> QuerySet[Store]:
+    """Stores with a failure, a document landed with a difference, or a daily check with differences:
+    the only ones a digest may have something for."""
+    listed = SyncActivity.objects.filter(
+        status__in=[SyncActivity.Status.FAILED, SyncActivity.Status.DIFFERENCE]
+    ).values("store_id")
+    checked = Reconciliation.objects.filter(status=Reconciliation.Status.DIFFERENCES).values("store_id")
+    return Store.objects.filter(Q(pk__in=listed) | Q(pk__in=checked))
+
+
+def _owners(store: Store) -> list[str]:
+    owners = Membership.objects.filter(store=store, role=Membership.Role.OWNER).select_related("user")
+    return sorted({m.user.email for m in owners if m.user.email})
+
+
 def failure_digests_send(*, now: datetime) -> int:
-    """Email each store's owners the documents that failed since its last digest. Returns emails sent."""
-    stores = (
-        SyncActivity.objects.filter(status=SyncActivity.Status.FAILED)
-        .values("store_id")
-        .annotate(n=Count("id"))
-        .values_list("store_id", flat=True)
-    )
+    """Email each store's owners what went wrong since its last digest: the documents that failed and
+    those waiting on them, the documents that landed with another total, and the daily checks'
+    differences. Returns emails sent."""
     sent = 0
-    for store in Store.objects.filter(pk__in=stores):
+    for store in _stores_to_tell():
         since = _claim_period(store, now)
         if since is None:
             continue
+        period = Q(completed_at__gte=since, completed_at__lt=now)
         failed_qs = SyncActivity.objects.filter(
-            store=store, status=SyncActivity.Status.FAILED, completed_at__gte=since, completed_at__lt=now
+            period, store=store, status=SyncActivity.Status.FAILED
         ).select_related("outlet")
         # Documents that wait on this period's failures: they count as failed too.
-        waiting_qs = SyncActivity.objects.filter(
-            blocked_by_failure(Q(completed_at__gte=since, completed_at__lt=now)), store=store
-        ).select_related("outlet")
-        total = failed_qs.count() + waiting_qs.count()
-        recipients = sorted(
-            {
-                m.user.email
-                for m in Membership.objects.filter(store=store, role=Membership.Role.OWNER).select_related(
-                    "user"
-                )
-                if m.user.email
-            }
+        waiting_qs = SyncActivity.objects.filter(blocked_by_failure(period), store=store).select_related(
+            "outlet"
         )
-        if not total or not recipients:
+        total = failed_qs.count() + waiting_qs.count()
+        differing = differences_since(store, since, now)
+        unreconciled = reconciliation_differences_since(store, since, now)
+        recipients = _owners(store)
+        if not (total or differing or unreconciled) or not recipients:
             continue
         failed = list(failed_qs.order_by("completed_at", "id")[:LISTED])
         waiting = list(waiting_qs.order_by("created_at", "id")[:LISTED])
         try:
             send_mail(
-                f"{total} document(s) failed to sync to Accurate — {store.name}",
-                failure_digest_text(store, failed, total, waiting),
+                _subject(store, total, len(differing), len(unreconciled)),
+                failure_digest_text(
+                    store, failed, total, waiting, differing=differing, unreconciled=unreconciled
+                ),
                 None,
                 recipients,
             )

@@ -340,3 +340,8 @@ class FailureDigest(models.Model):
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
     covered_until = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+
+
+# The daily reconciliation's models live with it; imported here so Django registers them with sync.
+from sync.reconcile.models import Reconciliation as Reconciliation  # noqa: E402
+from sync.reconcile.models import ReconciliationDifference as ReconciliationDifference  # noqa: E402

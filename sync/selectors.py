@@ -118,3 +118,14 @@ def outlet_of_store(store: Store, outlet_id: int) -> Outlet:
     if outlet is None:
         raise Http404("No such outlet.")
     return outlet
+
+
+def differences_since(store: Store, since: datetime, until: datetime | None = None) -> list[SyncActivity]:
+    """The store's documents that landed in Accurate with another total than the POS's (Synced with a
+    difference) from `since` (up to `until`), oldest first, with their outlets: what the owner's
+    digest lists beside the failures. Each reason holds both totals. Read through the completed
+    rows' index (store, completed_at)."""
+    rows = SyncActivity.objects.filter(store=store, status=Status.DIFFERENCE, completed_at__gte=since)
+    if until is not None:
+        rows = rows.filter(completed_at__lt=until)
+    return list(rows.select_related("outlet").order_by("completed_at", "id"))

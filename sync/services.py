@@ -26,11 +26,12 @@ SOURCE_FIELD: dict[str, str] = {
     Kind.ADJUSTMENT: "adjustment",
     Kind.STOCK_TAKE: "stock_take",
     Kind.DEPOSIT: "deposit",
+    Kind.PAYOUT: "payout",
 }
 
 
 # Kinds that go as they arrive; the others wait for the store's schedule (or "Sync now").
-AS_THEY_ARRIVE = frozenset({Kind.ADJUSTMENT, Kind.STOCK_TAKE, Kind.DEPOSIT})
+AS_THEY_ARRIVE = frozenset({Kind.ADJUSTMENT, Kind.STOCK_TAKE, Kind.DEPOSIT, Kind.PAYOUT})
 
 
 def initial_due(kind: str) -> datetime | None:
@@ -84,8 +85,11 @@ def activity_open_for_update(*, kind: str, document: Model) -> SyncActivity | No
 
 
 def activity_has_succeeded(*, kind: str, document: Model) -> SyncActivity | None:
+    """The row that put this document in Accurate: Success, or Synced with a difference (it is there
+    all the same: a void must take it out, a change is refused)."""
+    landed = (Status.SUCCESS, Status.DIFFERENCE)
     return (
-        SyncActivity.objects.filter(kind=kind, status=Status.SUCCESS, **{SOURCE_FIELD[kind]: document})
+        SyncActivity.objects.filter(kind=kind, status__in=landed, **{SOURCE_FIELD[kind]: document})
         .order_by("-completed_at")
         .first()
     )

@@ -33,6 +33,8 @@ ALL_SCOPES = (
     "sales_invoice_view sales_invoice_save sales_invoice_delete sales_receipt_view sales_receipt_save "
     "sales_return_view sales_return_save item_transfer_view item_transfer_save item_adjustment_view "
     "item_adjustment_save stock_opname_result_save other_deposit_view other_deposit_save branch_save "
+    "bank_transfer_view bank_transfer_save bank_transfer_delete other_payment_view other_payment_save "
+    "other_payment_delete "
     "warehouse_save glaccount_save customer_delete sales_receipt_delete sales_return_delete "
     "item_transfer_delete item_adjustment_delete other_deposit_delete branch_delete warehouse_delete"
 )

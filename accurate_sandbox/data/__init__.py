@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from accurate_sandbox.data import adjustments, deposits, invoices, masters, receipts, returns, transfers
+from accurate_sandbox.data import (
+    adjustments,
+    deposits,
+    invoices,
+    masters,
+    payments,
+    receipts,
+    returns,
+    transfers,
+)
 from accurate_sandbox.data.spec import ModuleSpec
 
 MODULES: dict[str, ModuleSpec] = {
@@ -15,5 +24,6 @@ MODULES: dict[str, ModuleSpec] = {
         *transfers.SPECS,
         *adjustments.SPECS,
         *deposits.SPECS,
+        *payments.SPECS,
     ]
 }

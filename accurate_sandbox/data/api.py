@@ -70,7 +70,7 @@ def data_call(sandbox: Sandbox, request: Request, module: str, action: str) -> R
     except BadBody as error:
         return envelope(False, [str(error)])
     with sandbox.storage.transaction() as conn:
-        ctx = Context(sandbox.storage, db_id)
+        ctx = Context(sandbox.storage, db_id, tax=sandbox.faults.tax_rule())
         if action == "list":
             return json_response(list_records_safe(ctx, spec, request.query))
         if action == "detail":

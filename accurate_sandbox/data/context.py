@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from accurate_sandbox.data.taxes import TaxRule
 from accurate_sandbox.data.values import Invalid
 from accurate_sandbox.storage import Storage, document_by_id, document_by_number, next_value
 
@@ -28,6 +29,7 @@ class Built:
 class Context:
     storage: Storage
     db_id: int
+    tax: TaxRule = field(default_factory=TaxRule)  # how PPN is computed (another rule by a fault)
     # Reference lookups repeat a lot inside one bulk call (the same items, the same warehouse).
     cache: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
 

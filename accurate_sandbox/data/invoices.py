@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from accurate_sandbox.config import TAX_RATE
 from accurate_sandbox.data.context import Built, Context, Move
 from accurate_sandbox.data.lines import item_line
 from accurate_sandbox.data.spec import ModuleSpec
+from accurate_sandbox.data.taxes import document_totals
 from accurate_sandbox.data.values import flag, lines, money, text, trans_date
-
-CENT = Decimal("0.01")
 
 
 def priced_line(ctx: Context, line: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -23,6 +21,7 @@ def priced_line(ctx: Context, line: dict[str, Any]) -> tuple[dict[str, Any], boo
     gross = result["quantity"] * unit_price
     total = gross - gross * percent / 100 - cash
     result.update(unitPrice=unit_price, itemDiscPercent=percent, itemCashDiscount=cash, totalPrice=total)
+    result["useTax1"] = flag(line, "useTax1")  # PPN on this line, when the document is taxable
     return result, stocked
 
 
@@ -36,30 +35,18 @@ def expense_line(ctx: Context, line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def totals(sub_total: Decimal, body: dict[str, Any], expenses: Decimal) -> dict[str, Any]:
-    """Cash discount off the lines, then PPN (added, or carved out when inclusive), then expenses.
-
-    Tax rounding to two decimals, half up, is the sandbox's choice [U].
-    """
-    cash_discount = money(body, "cashDiscount")
-    taxable = flag(body, "taxable")
-    inclusive = flag(body, "inclusiveTax")
-    base = sub_total - cash_discount
-    tax = Decimal(0)
-    if taxable and inclusive:
-        tax = (base - base / (1 + TAX_RATE)).quantize(CENT, ROUND_HALF_UP)
-    elif taxable:
-        tax = (base * TAX_RATE).quantize(CENT, ROUND_HALF_UP)
-    total = base + (0 if inclusive else tax) + expenses
-    return {
-        "taxable": taxable,
-        "inclusiveTax": inclusive,
-        "cashDiscount": cash_discount,
-        "subTotal": sub_total,
-        "taxAmount": tax,
-        "totalExpense": expenses,
-        "totalAmount": total,
-    }
+def totals(
+    ctx: Context, items: list[dict[str, Any]], body: dict[str, Any], expenses: Decimal
+) -> dict[str, Any]:
+    """The document's totals: PPN as its line flags say (accurate_sandbox/data/taxes.py)."""
+    return document_totals(
+        items,
+        cash_discount=money(body, "cashDiscount"),
+        expenses=expenses,
+        taxable=flag(body, "taxable"),
+        inclusive=flag(body, "inclusiveTax"),
+        rule=ctx.tax,
+    )
 
 
 def build_invoice(ctx: Context, body: dict[str, Any]) -> Built:
@@ -74,7 +61,6 @@ def build_invoice(ctx: Context, body: dict[str, Any]) -> Built:
         if stocked:
             moves.append((priced["itemNo"], priced["warehouseName"], -priced["quantity"]))
     expenses = [expense_line(ctx, line) for line in lines(body, "detailExpense", required=False)]
-    sub_total = sum((line["totalPrice"] for line in items), Decimal(0))
     expense_total = sum((line["expenseAmount"] for line in expenses), Decimal(0))
     record = {
         "number": text(body, "number"),
@@ -82,9 +68,10 @@ def build_invoice(ctx: Context, body: dict[str, Any]) -> Built:
         "customerNo": customer["customerNo"],
         **branch,
         "description": text(body, "description"),
+        "tax1Name": text(body, "tax1Name"),
         "detailItem": items,
         "detailExpense": expenses,
-        **totals(sub_total, body, expense_total),
+        **totals(ctx, items, body, expense_total),
     }
     return Built(record, moves)
 

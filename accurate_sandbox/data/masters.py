@@ -33,6 +33,8 @@ def build_item(ctx: Context, body: dict[str, Any]) -> Built:
         "unitPrice": money(body, "unitPrice"),
         "upcNo": text(body, "upcNo"),
         "itemCategoryName": text(body, "itemCategoryName") or "Umum",
+        # The item's PPN by the tax's name [U]; kept, not used: a line's tax is its useTax1 flag.
+        "tax1Name": text(body, "tax1Name"),
         "suspended": flag(body, "suspended"),
     }
     return Built(record)

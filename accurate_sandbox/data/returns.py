@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from accurate_sandbox.data.context import Built, Context, Move
-from accurate_sandbox.data.invoices import priced_line
+from accurate_sandbox.data.invoices import priced_line, totals
 from accurate_sandbox.data.spec import ModuleSpec
 from accurate_sandbox.data.values import Invalid, lines, text, trans_date
 
@@ -34,8 +34,10 @@ def build_return(ctx: Context, body: dict[str, Any]) -> Built:
         "returnType": text(body, "returnType") or "INVOICE",
         **branch,
         "description": text(body, "description"),
+        "tax1Name": text(body, "tax1Name"),
         "detailItem": items,
-        "totalAmount": sum((line["totalPrice"] for line in items), Decimal(0)),
+        # Taxed as an invoice is: PPN on the lines flagged useTax1 of a taxable return.
+        **totals(ctx, items, body, Decimal(0)),
     }
     return Built(record, moves)
 

@@ -25,6 +25,7 @@ HOURS = {"transfers_hour": "transfers", "sales_hour": "sales"}
 TEXTS = {
     "walk_in_customer_no": ("walk-in customer number", 50),
     "transit_warehouse_name": ("transit warehouse name", 200),
+    "tax_name": ("PPN tax name", 100),
 }
 FIELDS = (*BOOLEANS, *HOURS, *TEXTS, "tax_rate")
 WALK_IN = Rule(("umum", "walk"))
@@ -75,15 +76,19 @@ def tax_rate_problem(value: Any) -> str | None:
 
 def text_problem(field: str, value: Any) -> str | None:
     limit = TEXTS[field][1]
-    customer = field == "walk_in_customer_no"
     if not isinstance(value, str):
-        if customer:
-            return _("The walk-in customer number must be text.")
-        return _("The transit warehouse name must be text.")
+        return {
+            "walk_in_customer_no": _("The walk-in customer number must be text."),
+            "transit_warehouse_name": _("The transit warehouse name must be text."),
+            "tax_name": _("The PPN tax name must be text."),
+        }[field]
     if len(value.strip()) > limit:
-        if customer:
-            return _("The walk-in customer number is at most %(limit)d characters.") % {"limit": limit}
-        return _("The transit warehouse name is at most %(limit)d characters.") % {"limit": limit}
+        too_long = {
+            "walk_in_customer_no": _("The walk-in customer number is at most %(limit)d characters."),
+            "transit_warehouse_name": _("The transit warehouse name is at most %(limit)d characters."),
+            "tax_name": _("The PPN tax name is at most %(limit)d characters."),
+        }[field]
+        return too_long % {"limit": limit}
     return None
 
 

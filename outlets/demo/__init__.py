@@ -19,8 +19,10 @@ from .documents import (
     stock_take_body,
     transfer_body,
 )
+from .payouts import ISELLER_PAY, paid_by, payout_body
 
 __all__ = [
+    "ISELLER_PAY",
     "PRODUCTS_WITHOUT_SKU",
     "PRODUCT_COUNT",
     "Body",
@@ -36,6 +38,8 @@ __all__ = [
     "iso",
     "money",
     "order_body",
+    "paid_by",
+    "payout_body",
     "product_body",
     "refund_body",
     "shift_close_body",

@@ -88,6 +88,8 @@ _CATEGORY_WEIGHT = {
     "Merchandise": 0.3,
     "Layanan": 0.2,
 }
+# Basic necessities (sugar, tea, honey…) are exempt from PPN; everything else on the menu bears it.
+UNTAXED_CATEGORIES = frozenset({"Bahan & Sembako"})
 _SKU_PREFIX = {
     "Kopi": "KOP",
     "Non-Kopi": "NKP",
@@ -112,6 +114,7 @@ class DemoProduct:
     cost: Decimal
     item_type: str
     category: str
+    taxable: bool = True  # PPN applies to its sales
 
     @property
     def weight(self) -> float:
@@ -168,6 +171,7 @@ def catalogue(rng: random.Random, count: int = PRODUCT_COUNT) -> list[DemoProduc
                 cost=round_to(price * Decimal(rng.randrange(30, 61)) / 100, CASH_ROUNDING),
                 item_type=item_type,
                 category=category,
+                taxable=category not in UNTAXED_CATEGORIES,
             )
         )
     return _with_sku_flaws(rng, products)
@@ -203,7 +207,7 @@ def product_body(rng: random.Random, product: DemoProduct, outlet_codes: Sequenc
         "cost": money(product.cost),
         "item_type": product.item_type,
         "category": product.category,
-        "taxable": True,
+        "taxable": product.taxable,
         "has_serial_number": False,
         "active": True,
         "stock": stock,

@@ -129,23 +129,20 @@ def order_body(
 ) -> Body:
     """A completed sale that adds up. `line_count`/`split` fix its shape (None: the usual mix)."""
     count = line_count or rng.choices([1, 2, 3, 4], [40, 32, 18, 10])[0]
-    lines = [_line(rng, product) for product in menu.pick(rng, count)]
-    subtotal = sum(
-        (cents(Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x["discount"])) for x in lines),
-        Decimal(0),
-    )
+    products = menu.pick(rng, count)
+    lines = [_line(rng, product) for product in products]
+    amounts = [
+        cents(Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x["discount"])) for x in lines
+    ]
+    subtotal = sum(amounts, Decimal(0))
+    taxed = sum((a for a, p in zip(amounts, products, strict=True) if p.taxable), Decimal(0))
     member = rng.random() < 0.3
     order_discount = round_to(subtotal / 20, CASH_ROUNDING) if member and rng.random() < 0.3 else Decimal(0)
     base = subtotal - order_discount
     dine_in = rng.random() < 0.45
     service = rupiah(base * SERVICE_RATE) if dine_in and rng.random() < 0.5 else Decimal(0)
     tax_mode = rng.choices(["exclusive", "inclusive", "none"], [45, 15, 40])[0]
-    if tax_mode == "exclusive":
-        tax = rupiah((base + service) * PPN_RATE)
-    elif tax_mode == "inclusive":
-        tax = rupiah((base + service) * PPN_RATE / (1 + PPN_RATE))
-    else:
-        tax = Decimal(0)
+    tax = ppn(taxed, subtotal, order_discount, tax_mode)
     due = base + service + (tax if tax_mode == "exclusive" else Decimal(0))
     rounding, payments = _payments(rng, due, split)
     return {
@@ -164,6 +161,17 @@ def order_body(
         "lines": lines,
         "payments": payments,
     }
+
+
+def ppn(taxed: Decimal, subtotal: Decimal, order_discount: Decimal, tax_mode: str) -> Decimal:
+    """PPN as the POS charges it, to the rupiah: on the taxable lines only (basic necessities are
+    exempt), less their share of the order discount; added on top, or included in the prices."""
+    if tax_mode == "none" or not taxed:
+        return Decimal(0)
+    base = taxed - order_discount * taxed / subtotal
+    if tax_mode == "exclusive":
+        return rupiah(base * PPN_RATE)
+    return rupiah(base * PPN_RATE / (1 + PPN_RATE))
 
 
 def cash_paid(order: Body) -> Decimal:

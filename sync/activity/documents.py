@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from outlets.models import Adjustment, Deposit, Order, Refund, StockTake, Transfer
+from outlets.models import Adjustment, Deposit, Order, Payout, Refund, StockTake, Transfer
 from sync.models import ProductPushBatch, SyncActivity
 
 
@@ -133,6 +133,22 @@ def _deposit(deposit: Deposit) -> Document:
     )
 
 
+def _payout(payout: Payout) -> Document:
+    facts: list[tuple[str, Any]] = [(_("Paid"), payout.paid_at)]
+    if payout.period_start or payout.period_end:
+        period = f"{payout.period_start or '…'} – {payout.period_end or '…'}"
+        facts.append((_("Payments of"), period))
+    if payout.reference:
+        facts.append((_("Reference"), payout.reference))
+    if payout.note:
+        facts.append((_("Note"), payout.note))
+    return Document(
+        _("iSellerPay payout %(number)s") % {"number": payout.number},
+        facts=facts,
+        totals=[(_("Gross"), payout.gross), (_("MDR fee"), payout.fee), (_("Net to the bank"), payout.net)],
+    )
+
+
 def _batch(batch: ProductPushBatch) -> Document:
     return Document(
         _("Products, batch %(position)s") % {"position": batch.position},
@@ -156,6 +172,7 @@ def document_of(activity: SyncActivity) -> Document | None:
         (activity.adjustment, _adjustment),
         (activity.stock_take, _stock_take),
         (activity.deposit, _deposit),
+        (activity.payout, _payout),
         (activity.product_batch, _batch),
     ]
     for source, build in builders:

@@ -20,6 +20,8 @@ from sync.models import SyncActivity
 from .labels import kind_label, status_label
 
 CHUNK = 2000
+# Rows whose stored reason is the merchant's to read: why it failed, or how Accurate's total differs.
+REASONED = (SyncActivity.Status.FAILED, SyncActivity.Status.DIFFERENCE)
 
 
 class Echo:
@@ -56,6 +58,8 @@ def amount_of(activity: SyncActivity) -> Decimal | None:
         return Decimal(activity.refund.total)
     if activity.deposit is not None:
         return Decimal(activity.deposit.amount)
+    if activity.payout is not None:
+        return Decimal(activity.payout.net)  # what reached the bank
     return None
 
 
@@ -72,7 +76,7 @@ def row_of(activity: SyncActivity, zone: ZoneInfo) -> list[str]:
         local(activity.completed_at, zone),
         str(activity.attempts),
         "" if amount is None else f"{amount:f}",
-        activity.status_reason if activity.status == SyncActivity.Status.FAILED else "",
+        activity.status_reason if activity.status in REASONED else "",
     ]
 
 
@@ -80,6 +84,8 @@ def csv_lines(rows: QuerySet[SyncActivity], zone: ZoneInfo) -> Iterator[str]:
     """The header, then every row newest first, read from the database in chunks."""
     writer = csv.writer(Echo())
     yield writer.writerow(header())
-    ordered = rows.select_related("outlet", "order", "refund", "deposit").order_by("-created_at", "-id")
+    ordered = rows.select_related("outlet", "order", "refund", "deposit", "payout").order_by(
+        "-created_at", "-id"
+    )
     for activity in ordered.iterator(chunk_size=CHUNK):
         yield writer.writerow(row_of(activity, zone))

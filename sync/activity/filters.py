@@ -23,9 +23,15 @@ from .labels import KIND_LABELS
 Status = SyncActivity.Status
 
 # What the merchant filters by: Running is still Pending to them.
-STATUS_CHOICES = [("success", _("Success")), ("failed", _("Failed")), ("pending", _("Pending"))]
+STATUS_CHOICES = [
+    ("success", _("Success")),
+    ("difference", _("Synced with a difference")),
+    ("failed", _("Failed")),
+    ("pending", _("Pending")),
+]
 STATUSES_OF = {
     "success": [Status.SUCCESS],
+    "difference": [Status.DIFFERENCE],
     "failed": [Status.FAILED],
     "pending": [Status.PENDING, Status.RUNNING],
 }

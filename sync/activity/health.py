@@ -65,10 +65,10 @@ def documents(store: Store) -> QuerySet[SyncActivity]:
     return SyncActivity.objects.filter(store=store).exclude(kind=Kind.PRODUCT_PUSH)
 
 
-def _landed_since(store: Store, since: datetime, status: str) -> bool:
-    """A document of the store completed as `status` since `since` (the completed rows' index, newest
-    end: stops at the first)."""
-    return documents(store).filter(completed_at__gte=since, status=status).exists()
+def _landed_since(store: Store, since: datetime, *statuses: str) -> bool:
+    """A document of the store completed in one of `statuses` since `since` (the completed rows'
+    index, newest end: stops at the first)."""
+    return documents(store).filter(completed_at__gte=since, status__in=statuses).exists()
 
 
 def _bounded(rows: QuerySet[SyncActivity], limit: int) -> int:
@@ -112,7 +112,8 @@ def sync_stall(store: Store, *, now: datetime | None = None) -> Stall | None:
         return None
     after = stalled_after()
     since = now - after
-    if _landed_since(store, since, Status.SUCCESS):
+    # Synced with a difference reached Accurate too: syncing is moving.
+    if _landed_since(store, since, Status.SUCCESS, Status.DIFFERENCE):
         return None
     # A document that failed lately means a worker is at work and Accurate answers: not "stopped".
     # It does not hide "refused": after a day of retries rows fail, and Accurate still refuses.

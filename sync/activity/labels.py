@@ -1,4 +1,5 @@
-"""What the merchant reads for a status: Running is still Pending to them (it has not landed)."""
+"""What the merchant reads for a status: Running is still Pending to them (it has not landed); a row
+in Accurate with another total than the POS's is "Synced with a difference"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ Status = SyncActivity.Status
 
 LABELS: dict[str, Promise] = {
     Status.SUCCESS: _("Success"),
+    Status.DIFFERENCE: _("Synced with a difference"),
     Status.FAILED: _("Failed"),
     Status.PENDING: _("Pending"),
     Status.RUNNING: _("Pending"),
@@ -19,7 +21,8 @@ LABELS: dict[str, Promise] = {
 
 
 def merchant_status(status: str) -> str:
-    """The status as the page groups it: success, failed, pending (incl. running) or cancelled."""
+    """The status as the page groups it: success, difference, failed, pending (incl. running) or
+    cancelled."""
     return Status.PENDING if status == Status.RUNNING else status
 
 
@@ -39,6 +42,7 @@ KIND_LABELS: dict[str, Promise] = {
     Kind.ADJUSTMENT: _("Stock adjustment"),
     Kind.STOCK_TAKE: _("Stock take"),
     Kind.DEPOSIT: _("Deposit"),
+    Kind.PAYOUT: _("iSellerPay payout"),
     Kind.PRODUCT_PUSH: _("Products pushed"),
 }
 

@@ -186,8 +186,9 @@ def pending_reason(activity: SyncActivity, facts: PendingFacts) -> str:
 
 
 def row_reason(activity: SyncActivity, facts: PendingFacts) -> str:
-    """What the Reason column says: why it failed, why it has not landed yet, or nothing."""
-    if activity.status == Status.FAILED:
+    """What the Reason column says: why it failed, how Accurate's total differs from the POS's, why
+    it has not landed yet, or nothing."""
+    if activity.status in (Status.FAILED, Status.DIFFERENCE):
         return merchant_words(activity.status_reason)
     if activity.status in (Status.PENDING, Status.RUNNING):
         return pending_reason(activity, facts)

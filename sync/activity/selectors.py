@@ -26,8 +26,9 @@ Status = SyncActivity.Status
 Kind = SyncActivity.Kind
 PAGE_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Statuses the merchant can press Sync for (Running is already on its way).
-RETRYABLE = (Status.FAILED, Status.PENDING)
+# Statuses the merchant can press Sync for (Running is already on its way). A row synced with a
+# difference goes again to have Accurate's total checked (and corrected) once more.
+RETRYABLE = (Status.FAILED, Status.PENDING, Status.DIFFERENCE)
 
 
 def activities_for_store(store: Store) -> QuerySet[SyncActivity]:
@@ -168,7 +169,13 @@ def _prerequisite(row: SyncActivity, sale_of_refund: dict[int, int]) -> tuple[st
 
 
 # Which row stands for a document when it has several (a cancelled one and a new one, say).
-_STANDING = {Status.SUCCESS: 0, Status.DIFFERENCE: 0, Status.FAILED: 1, Status.RUNNING: 2, Status.PENDING: 2}
+_STANDING: dict[str, int] = {
+    Status.SUCCESS: 0,
+    Status.DIFFERENCE: 0,
+    Status.FAILED: 1,
+    Status.RUNNING: 2,
+    Status.PENDING: 2,
+}
 
 
 def _prerequisites(store: Store, rows: list[SyncActivity]) -> dict[int, Prerequisite]:
@@ -196,11 +203,11 @@ def _prerequisites(store: Store, rows: list[SyncActivity]) -> dict[int, Prerequi
             current = found.get((name, pk))
             if current is None or _STANDING[status] < _STANDING[current.status]:
                 found[(name, pk)] = candidate
-    return {
-        row.pk: found[key]
-        for row, key in zip(waiting, needed, strict=True)
-        if key[1] is not None and (key[0], key[1]) in found
-    }
+    prerequisites: dict[int, Prerequisite] = {}
+    for row, (name, pk) in zip(waiting, needed, strict=True):
+        if pk is not None and (name, pk) in found:
+            prerequisites[row.pk] = found[(name, pk)]
+    return prerequisites
 
 
 def _senders(store: Store, rows: list[SyncActivity]) -> dict[int, Sender]:

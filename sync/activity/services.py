@@ -1,5 +1,9 @@
 """Sync again from the activity page: one row, or every Failed row the filters show.
 
+One row may be Failed, Pending, or Synced with a difference: that one is in Accurate already, and
+going again has the engine check Accurate's total once more, correcting the invoice when it can (the
+merchant fixed a tax setting in Accurate, or mapped a rounding account).
+
 A row goes back to Pending, due now, and the pushes are enqueued once the transaction commits; the
 engine then claims it like any other. Both are conditional set-based updates on the row's status, so
 a row a worker holds (Running) or one that landed meanwhile is left alone.
@@ -44,8 +48,9 @@ class RetryRefused(Exception):
 
 @dataclass(frozen=True)
 class Retried:
-    """One row sent again (`queued`), or left as it was because it was neither Failed nor Pending any
-    more; `waits_for`: the prerequisite's kind (order, transfer_out) when it goes only after that."""
+    """One row sent again (`queued`), or left as it was because it was no longer Failed, Pending or
+    Synced with a difference; `waits_for`: the prerequisite's kind (order, transfer_out) when it goes
+    only after that."""
 
     queued: bool
     waits_for: str = ""
@@ -127,8 +132,9 @@ def _refusal(activity: SyncActivity, facts: reasons.PendingFacts) -> RetryRefuse
 
 
 def activity_retry(*, store: Store, activity_id: int) -> Retried:
-    """Send one Failed or Pending row of the store again, now. Http404 for another store's row;
-    RetryRefused (nothing changed) when it cannot go — see the module's docstring."""
+    """Send one Failed, Pending or Synced-with-a-difference row of the store again, now. Http404
+    for another store's row; RetryRefused (nothing changed) when it cannot go — see the module's
+    docstring."""
     activity = selectors.activity_for_store(store, activity_id)
     # Read for the row whatever its status: the refusals and the prerequisite need them.
     facts = selectors.facts_for(store, [activity])

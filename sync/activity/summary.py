@@ -46,7 +46,7 @@ class Tally:
 @dataclass(frozen=True)
 class StatusPanel:
     last_completed_at: datetime | None  # of a document (product pushes left out)
-    last_status: str  # "success" or "failed"; "" before the first document synced
+    last_status: str  # "success", "difference" or "failed"; "" before the first document synced
     success: Tally  # documents
     failed: int  # documents: Failed, and Pending ones waiting on a failed document (`blocked`)
     pending: int  # documents, Running included, blocked ones left out
@@ -54,10 +54,11 @@ class StatusPanel:
     blocked: int = 0  # Pending documents whose sale or transfer sent Failed: they wait on a failure
     push_pending: int = 0  # product push batches waiting or being sent
     push_failed: int = 0  # product push batches Accurate refused
+    difference: int = 0  # documents in Accurate with another total than the POS's
 
     @property
     def banner(self) -> bool:
-        return self.failed > 0 or self.needs_reconnect
+        return self.failed > 0 or self.needs_reconnect or self.difference > 0
 
     @property
     def pushes(self) -> bool:
@@ -111,7 +112,9 @@ def success_count(store: Store, *, pushed: int | None = None) -> Tally:
 def status_panel(store: Store) -> StatusPanel:
     last = (
         SyncActivity.objects.filter(
-            store=store, completed_at__isnull=False, status__in=[Status.SUCCESS, Status.FAILED]
+            store=store,
+            completed_at__isnull=False,
+            status__in=[Status.SUCCESS, Status.DIFFERENCE, Status.FAILED],
         )
         .exclude(kind=Kind.PRODUCT_PUSH)
         .order_by("-completed_at")
@@ -125,6 +128,8 @@ def status_panel(store: Store) -> StatusPanel:
     failed = SyncActivity.objects.filter(store=store, status=Status.FAILED).count()
     # A refund whose sale failed will not go until the merchant acts on the sale: a failure too.
     blocked = SyncActivity.objects.filter(blocked_by_failure(), store=store).count()
+    # Few, and counted through the (store, status) index: landed, but with another total.
+    difference = SyncActivity.objects.filter(store=store, status=Status.DIFFERENCE).count()
     link = connection_for_store(store)
     return StatusPanel(
         last_completed_at=last["completed_at"] if last else None,
@@ -137,6 +142,7 @@ def status_panel(store: Store) -> StatusPanel:
         blocked=blocked,
         push_pending=push_pending,
         push_failed=push_failed,
+        difference=difference,
     )
 
 
@@ -148,6 +154,7 @@ class Day:
     day: date
     synced: int
     failed: int
+    different: int = 0  # synced with a difference: in Accurate, with another total
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,8 @@ class Bar:
     synced_height: float
     failed_y: float
     failed_height: float
+    different_y: float = 0.0
+    different_height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -176,10 +185,15 @@ class Chart:
     def failed(self) -> int:
         return sum(day.failed for day in self.days)
 
+    @property
+    def different(self) -> int:
+        return sum(day.different for day in self.days)
+
 
 def chart_days(store: Store, *, now: datetime | None = None, days: int = CHART_DAYS) -> list[Day]:
     """Per day of the store's clock, the last `days` up to today: rows completed that day as Success
-    (synced) and as Failed. One grouped query over the completed rows' index."""
+    (synced), as Failed, and synced with a difference. One grouped query over the completed rows'
+    index."""
     zone = ZoneInfo(store.time_zone)
     today = (now or timezone.now()).astimezone(zone).date()
     first = today - timedelta(days=days - 1)
@@ -194,11 +208,12 @@ def chart_days(store: Store, *, now: datetime | None = None, days: int = CHART_D
         .annotate(
             synced=Count("status", filter=Q(status=Status.SUCCESS)),
             failed=Count("status", filter=Q(status=Status.FAILED)),
+            different=Count("status", filter=Q(status=Status.DIFFERENCE)),
         )
         .order_by()
     )
-    found = {row["day"]: (row["synced"], row["failed"]) for row in rows}
-    return [Day(d, *found.get(d, (0, 0))) for d in (first + timedelta(days=n) for n in range(days))]
+    found = {row["day"]: (row["synced"], row["failed"], row["different"]) for row in rows}
+    return [Day(d, *found.get(d, (0, 0, 0))) for d in (first + timedelta(days=n) for n in range(days))]
 
 
 CHART_CACHE_S = 60
@@ -222,21 +237,25 @@ CHART_HEIGHT = 80
 
 
 def chart(days: list[Day]) -> Chart:
-    """Stacked bars (synced below, failed above), scaled to the busiest day."""
-    top = max((day.synced + day.failed for day in days), default=0) or 1
+    """Stacked bars (synced below, with a difference on them, failed above), scaled to the busiest
+    day."""
+    top = max((day.synced + day.different + day.failed for day in days), default=0) or 1
     scale = CHART_HEIGHT / top
     bars = []
     for n, day in enumerate(days):
-        synced_height = round(day.synced * scale, 1)
-        failed_height = round(day.failed * scale, 1)
+        # Each segment starts where the ones below end, unrounded: rounded heights would add up
+        # past the top.
+        below_failed = (day.synced + day.different) * scale
         bars.append(
             Bar(
                 day=day,
                 x=n * (BAR_WIDTH + BAR_GAP),
-                synced_y=round(CHART_HEIGHT - synced_height, 1),
-                synced_height=synced_height,
-                failed_y=round(CHART_HEIGHT - synced_height - failed_height, 1),
-                failed_height=failed_height,
+                synced_y=round(CHART_HEIGHT - day.synced * scale, 1),
+                synced_height=round(day.synced * scale, 1),
+                failed_y=round(CHART_HEIGHT - below_failed - day.failed * scale, 1),
+                failed_height=round(day.failed * scale, 1),
+                different_y=round(CHART_HEIGHT - below_failed, 1),
+                different_height=round(day.different * scale, 1),
             )
         )
     return Chart(days, bars, width=len(days) * (BAR_WIDTH + BAR_GAP), height=CHART_HEIGHT, top=top)

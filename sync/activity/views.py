@@ -38,6 +38,7 @@ from .health import with_stall_note
 from .labels import KIND_LABELS, merchant_status, status_label
 from .reasons import row_reason
 from .services import RetryRefused, activities_retry_failed, activity_retry
+from .totals import totals_checked
 
 POLL_MS = 2000
 POLL_MAX_IDS = 100
@@ -110,12 +111,14 @@ def filter_query(request: HttpRequest) -> str:
 @addon_required
 def activity_detail(request: HttpRequest, membership: Membership, activity_id: int) -> HttpResponse:
     activity = selectors.activity_for_store(membership.store, activity_id)
+    attempts = selectors.activity_attempts(activity)
     context = {
         "nav": "accurate",
         "activity": activity,
         "reason": shown_rows(membership.store, [activity])[0].reason,
         "document": document_of(activity),
-        "attempts": selectors.activity_attempts(activity),
+        "attempts": attempts,
+        "totals": totals_checked(attempts),  # Accurate's total beside the POS's, per document
         "poll_ms": POLL_MS,
     }
     return page(request, membership, "sync/activity_detail.html", context)

@@ -16,7 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import reduce
+from functools import partial, reduce
 from types import TracebackType
 
 from django.conf import settings
@@ -143,7 +143,7 @@ PREREQUISITE_IN: dict[str, Callable[[Q], Exists]] = {
 # after its sale, a void after the sale it takes out, a transfer in after its transfer out. Until
 # then they stay Pending without spending attempts.
 PREREQUISITE: dict[str, Callable[[], Exists]] = {
-    kind: (lambda of=of: of(Q(status__in=LANDED))) for kind, of in PREREQUISITE_IN.items()
+    kind: partial(of, Q(status__in=LANDED)) for kind, of in PREREQUISITE_IN.items()
 }
 
 

@@ -1,11 +1,12 @@
 """What a pushed row becomes, stored in a few statements for the whole batch.
 
-Success stores the Accurate id and number; a permanent error makes it Failed with the merchant's
-message; a retryable one puts it back to Pending after a backoff with jitter (Failed once it has
-been tried for more than a day); waiting for another document retries soon without backoff; a
-connection that needs reconnecting leaves it Pending, paused. Every row gets a SyncAttempt.
-Only rows still Running under this claim (same attempt number) are written: a row a stale-requeue
-gave to another worker is not overwritten.
+Success stores the Accurate id and number (Synced with a difference when Accurate's total of one of
+its documents still differs from the POS, both totals in its reason); a permanent error makes it
+Failed with the merchant's message; a retryable one puts it back to Pending after a backoff with
+jitter (Failed once it has been tried for more than a day); waiting for another document retries
+soon without backoff; a connection that needs reconnecting leaves it Pending, paused. Every row gets
+a SyncAttempt. Only rows still Running under this claim (same attempt number) are written: a row a
+stale-requeue gave to another worker is not overwritten.
 """
 
 from __future__ import annotations
@@ -71,7 +72,11 @@ def _row(track: Track, bindings: dict[Key, Bound], now: datetime) -> dict[str, o
             "failed",
             f"Tried for more than a day without success. Last: {track.message}",
         )
-    if outcome == "success":
+    if outcome == "success" and track.differences:
+        # In Accurate all the same (it counts as landed), but never silently with another total.
+        reason = " ".join(track.differences)
+        row.update(status=Status.DIFFERENCE, status_reason=reason, completed_at=now, needs_lookup=False)
+    elif outcome == "success":
         row.update(status=Status.SUCCESS, status_reason="", completed_at=now, needs_lookup=False)
     elif outcome == "failed":
         row.update(status=Status.FAILED, completed_at=now, failure_cause=track.cause)
@@ -166,13 +171,21 @@ def rows_record(
                 "outcome": Outcome.FAILED
                 if row["status"] == Status.FAILED
                 else ATTEMPT_OUTCOME[track.outcome],
-                "message": str(row["status_reason"]),
+                "message": attempt_message(track, str(row["status_reason"])),
                 "sent": track.sent,
                 "answered": track.answered,
             }
             for track, row in zip(tracks, rows, strict=True)
         ],
     )
+
+
+def attempt_message(track: Track, reason: str) -> str:
+    """The row's reason, then what the total checks found and did that the reason does not say:
+    a correction made, a difference seen on a try that went no further."""
+    said = [reason] if reason else []
+    said += [difference for difference in track.differences if difference not in reason]
+    return " ".join([*said, *track.notes])
 
 
 def unexpected_error_message(error: BaseException) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 
-from outlets.models import Adjustment, Deposit, Order, OrderLine, Refund, StockTake, Transfer
+from outlets.models import Adjustment, Deposit, Order, OrderLine, Payout, Refund, StockTake, Transfer
 from sync.mappers import (
     Destination,
     MappingProblem,
@@ -24,7 +24,9 @@ from sync.mappers import (
     plan_deposit,
     plan_order,
     plan_order_void,
+    plan_payout,
     plan_refund,
+    plan_refund_payment,
     plan_stock_take,
     plan_transfer_in,
     plan_transfer_out,
@@ -76,6 +78,7 @@ LOADERS: dict[str, Loader] = {
     Kind.ADJUSTMENT: lambda ids: {a.pk: a for a in _with_lines(Adjustment, ids)},
     Kind.STOCK_TAKE: lambda ids: {s.pk: s for s in _with_lines(StockTake, ids)},
     Kind.DEPOSIT: lambda ids: {d.pk: d for d in Deposit.objects.filter(pk__in=ids).select_related("outlet")},
+    Kind.PAYOUT: lambda ids: {p.pk: p for p in Payout.objects.filter(pk__in=ids).select_related("outlet")},
 }
 
 
@@ -106,7 +109,8 @@ def _plan_one(work: Work, document: Model, destinations: Mapping[int, Destinatio
         return
     if kind == Kind.REFUND:
         assert isinstance(document, Refund)
-        work.plans = plan_refund(document, to)
+        # The goods come back (the sales return), then the money goes out (after the return landed).
+        work.plans = [*plan_refund(document, to), *plan_refund_payment(document, to)]
         work.needs = ("sales-invoice", invoice_number(document.order.outlet.code, document.order.number))
         return
     work.plans = PLANNERS[kind](document, to)
@@ -120,6 +124,7 @@ PLANNERS: dict[str, Callable[[Any, Destination], list[Planned]]] = {
     Kind.ADJUSTMENT: plan_adjustment,
     Kind.STOCK_TAKE: plan_stock_take,
     Kind.DEPOSIT: plan_deposit,
+    Kind.PAYOUT: plan_payout,
 }
 
 

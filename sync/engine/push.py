@@ -5,111 +5,47 @@
 - A row whose last outcome was unclear (dropped connection, timeout, a dead worker) has its numbers
   looked up in Accurate before anything is sent; "number already used" is looked up the same way.
 - Documents of a later stage (receipts) go only for rows whose earlier stage (the invoice) landed.
+- Each stage's documents that landed are then checked against the POS total (sync/engine/verify.py):
+  Accurate's own total comes from the save answer, a lookup's row, or a list.do of its own.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-
 from accurate import AccurateClient, AccurateError, ErrorKind, Filter, RecordResult
-from accurate.client import BULK_LIMIT
+from accurate.client import BULK_LIMIT, amount_of
 from sync.engine.plans import Key, Work
+from sync.engine.tracks import (
+    LABELS,
+    PAUSED,
+    SEVERITY,
+    Bound,
+    Track,
+    classify,
+    failure_cause,
+    label_of,
+    merchant_message,
+    payload_hash,
+)
+from sync.engine.verify import TOTALED, stage_verify
 from sync.mappers import Planned
-from sync.models import SyncActivity
 
-# How bad an outcome is: a row keeps the worst of its documents'.
-SEVERITY = {"success": 0, "waiting": 1, "retry": 2, "paused": 3, "failed": 4}
-PAUSED = "Paused: the connection to Accurate needs reconnecting. Nothing is lost; it resumes after Reconnect."
-LABELS = {
-    "customer": "customer",
-    "sales-invoice": "sales invoice",
-    "sales-receipt": "sales receipt",
-    "sales-return": "sales return",
-    "item-transfer": "item transfer",
-    "item-adjustment": "item adjustment",
-    "other-deposit": "other deposit",
-}
-_UNKNOWN_ITEM = re.compile(r"barang dengan kode (?P<code>.+?) tidak ditemukan", re.IGNORECASE)
-_UNKNOWN_ACCOUNT = re.compile(r"akun dengan no (?P<no>.+?) tidak ditemukan", re.IGNORECASE)
-
-
-def payload_hash(payload: dict[str, Any]) -> str:
-    text = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def failure_cause(error: AccurateError) -> str:
-    """SyncActivity.Cause of a permanent refusal: an item Accurate does not know is fixed by a push."""
-    said = "; ".join(error.messages) or str(error)
-    return SyncActivity.Cause.MISSING_ITEM if _UNKNOWN_ITEM.search(said) else ""
-
-
-def merchant_message(error: AccurateError, planned: Planned) -> str:
-    """A permanent refusal in words a merchant can act on, with Accurate's own words after."""
-    said = "; ".join(error.messages) or str(error)
-    item = _UNKNOWN_ITEM.search(said)
-    if item:
-        return (
-            f"Item {item['code']} is not in Accurate. Push products (Apps → Accurate → Product mapping): "
-            "sales waiting for an item go again by themselves when the push ends. If you import items "
-            f"into Accurate instead, press Sync afterwards. Accurate said: {said}"
-        )
-    account = _UNKNOWN_ACCOUNT.search(said)
-    if account:
-        return (
-            f"Account {account['no']} is not in Accurate. Choose another in Apps → Accurate → Outlet "
-            f"mapping, then sync again. Accurate said: {said}"
-        )
-    label = LABELS.get(planned.module, planned.module)
-    return f"Accurate refused {label} {planned.number}: {said}"
-
-
-@dataclass
-class Bound:
-    accurate_id: int
-    payload_hash: str
-
-
-@dataclass
-class Track:
-    """The run's view of one row: its outcome so far and what was sent and answered for it."""
-
-    work: Work
-    outcome: str = "success"
-    message: str = ""
-    lookup: bool = False
-    cause: str = ""  # SyncActivity.Cause, when the outcome is failed
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    answered: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def alive(self) -> bool:
-        return self.outcome == "success"
-
-    def mark(self, outcome: str, message: str, *, lookup: bool = False, cause: str = "") -> None:
-        self.lookup = self.lookup or lookup
-        if SEVERITY[outcome] > SEVERITY[self.outcome]:
-            self.outcome, self.message, self.cause = outcome, message, cause
-
-
-def classify(track: Track, error: AccurateError, planned: Planned) -> None:
-    """Mark a row by an error about one of its documents."""
-    if error.kind in (ErrorKind.token_invalid, ErrorKind.insufficient_scope):
-        track.mark("paused", f"{PAUSED} ({error})")
-    elif error.kind is ErrorKind.unclear:
-        track.mark("retry", str(error), lookup=True)
-    elif error.retryable:
-        track.mark("retry", str(error))
-    else:
-        track.mark("failed", merchant_message(error, planned), cause=failure_cause(error))
+__all__ = [
+    "LABELS",
+    "PAUSED",
+    "SEVERITY",
+    "Bound",
+    "Pusher",
+    "Track",
+    "classify",
+    "failure_cause",
+    "merchant_message",
+    "payload_hash",
+]
 
 
 class Pusher:
@@ -123,6 +59,10 @@ class Pusher:
         self.deleted: set[Key] = set()
         self.calls = 0
         self.started = time.monotonic()
+        # Accurate's own total of the documents it answered for in this run (saves, lookups).
+        self.totals: dict[Key, Decimal] = {}
+        # The last answer noted for each document: the total checks add their figures to it.
+        self.answers: dict[Key, dict[str, Any]] = {}
 
     # --- the run ---
 
@@ -132,6 +72,7 @@ class Pusher:
         stages = sorted({p.stage for t in self.tracks if t.alive for p in t.work.plans})
         for stage in stages:
             groups = self._groups(stage)
+            stage_documents = dict(groups)  # the settled ones too: they are checked all the same
             self._look_up(
                 [key for key, (planned, tracks) in groups.items() if any(t.lookup for t in tracks)], groups
             )
@@ -139,6 +80,7 @@ class Pusher:
                 if not any(t.alive for t in tracks) or self._settled(key, planned):
                     groups.pop(key)
             self._send(groups)
+            stage_verify(self, stage_documents)
         for track in self.tracks:
             track.lookup = track.lookup and not track.alive
         return self.tracks
@@ -149,9 +91,7 @@ class Pusher:
             track.mark("failed", work.problem, cause=work.problem_cause)
         elif work.needs is not None and work.needs not in self.bindings:
             module, number = work.needs
-            track.mark(
-                "waiting", f"Waiting for {LABELS.get(module, module)} {number} to be in Accurate first."
-            )
+            track.mark("waiting", f"Waiting for {label_of(module)} {number} to be in Accurate first.")
 
     def _groups(self, stage: int) -> dict[Key, tuple[Planned, list[Track]]]:
         """The stage's documents, each once, with the rows that need it (two sales of one customer)."""
@@ -207,19 +147,31 @@ class Pusher:
         duplicate when sent, and found then by detail.do: slower, never doubled.
         """
         self.calls += 1
-        rows = self.client.list(
-            module, fields=("id", "number"), filters={"number": Filter("EQUAL", list(numbers))}
-        )
-        return {str(row["number"]): int(row["id"]) for row in rows if row.get("number") in numbers}
+        # Documents whose total is checked bring it along: no second call to read it.
+        fields = ("id", "number", "totalAmount") if module in TOTALED else ("id", "number")
+        rows = self.client.list(module, fields=fields, filters={"number": Filter("EQUAL", list(numbers))})
+        found = {}
+        for row in rows:
+            if row.get("number") in numbers:
+                found[str(row["number"])] = int(row["id"])
+                self._total_seen((module, str(row["number"])), row)
+        return found
 
     def _detail_id(self, module: str, number: str) -> int | None:
         self.calls += 1
         try:
-            return int(self.client.detail(module, number=number)["id"])
+            record = self.client.detail(module, number=number)
         except AccurateError as error:
             if error.kind is ErrorKind.not_found:
                 return None
             raise
+        self._total_seen((module, number), record)
+        return int(record["id"])
+
+    def _total_seen(self, key: Key, record: dict[str, Any]) -> None:
+        total = amount_of(record, "totalAmount")
+        if total is not None:
+            self.totals[key] = total
 
     # --- sending ---
 
@@ -241,14 +193,14 @@ class Pusher:
     def _bulk(self, module: str, keys: Sequence[Key], groups: dict[Key, tuple[Planned, list[Track]]]) -> None:
         payloads = [self._payload(key, groups[key][0]) for key in keys]
         for key, payload in zip(keys, payloads, strict=True):
-            self._note_sent(groups[key], "bulk-save", payload)
+            self.note_sent(groups[key], "bulk-save", payload)
         self.calls += 1
         try:
             results = self.client.bulk_save(module, payloads)
         except AccurateError as error:
             for key in keys:
                 planned, tracks = groups[key]
-                self._note_answer(tracks, planned, ok=False, messages=[str(error)])
+                self.note_answer(tracks, planned, ok=False, messages=[str(error)])
                 for track in tracks:
                     classify(track, error, planned)
             return
@@ -263,9 +215,12 @@ class Pusher:
     ) -> None:
         error = result.error
         messages = [] if error is None else (error.messages or [str(error)])
-        self._note_answer(tracks, planned, ok=result.ok, accurate_id=result.id, messages=messages)
+        self.note_answer(tracks, planned, ok=result.ok, accurate_id=result.id, messages=messages)
         if result.ok and result.id is not None:
             self._bind(key, result.id, payload_hash(planned.payload))
+            self.totals.pop(key, None)  # an earlier figure is stale once it is saved again
+            if result.total_amount is not None:
+                self.totals[key] = result.total_amount
         elif error is not None and error.kind is ErrorKind.duplicate_number:
             if planned.module != "customer":  # a customer Accurate has is all a sale needs
                 duplicates.append(key)
@@ -296,7 +251,7 @@ class Pusher:
         """A document sent alone: a stock take (save-target-quantity) or a deletion."""
         bound = self.bindings.get(key)
         payload = self._payload(key, planned)
-        self._note_sent((planned, tracks), planned.action, payload)
+        self.note_sent((planned, tracks), planned.action, payload)
         self.calls += 1
         try:
             if planned.action == "delete":
@@ -305,11 +260,11 @@ class Pusher:
                 self.bindings.pop(key, None)
                 self.changed.pop(key, None)
                 self.deleted.add(key)
-                self._note_answer(tracks, planned, ok=True, accurate_id=bound.accurate_id, messages=[])
+                self.note_answer(tracks, planned, ok=True, accurate_id=bound.accurate_id, messages=[])
                 return
             saved = self.client.save_target_quantity(payload)
         except AccurateError as error:
-            self._note_answer(tracks, planned, ok=False, messages=error.messages or [str(error)])
+            self.note_answer(tracks, planned, ok=False, messages=error.messages or [str(error)])
             if planned.action == "delete" and error.kind is ErrorKind.not_found:
                 self.bindings.pop(key, None)
                 self.deleted.add(key)  # already gone from Accurate: what a deletion wants
@@ -319,7 +274,7 @@ class Pusher:
                 for track in tracks:
                     classify(track, error, planned)
             return
-        self._note_answer(tracks, planned, ok=True, accurate_id=saved.id, messages=[])
+        self.note_answer(tracks, planned, ok=True, accurate_id=saved.id, messages=[])
         self._bind(key, saved.id, payload_hash(planned.payload))
 
     # --- bookkeeping ---
@@ -331,14 +286,14 @@ class Pusher:
         self.deleted.discard(key)
 
     @staticmethod
-    def _note_sent(group: tuple[Planned, list[Track]], action: str, payload: dict[str, Any]) -> None:
+    def note_sent(group: tuple[Planned, list[Track]], action: str, payload: dict[str, Any]) -> None:
         planned, tracks = group
         entry = {"module": planned.module, "action": action, "number": planned.number, "payload": payload}
         for track in tracks:
             track.sent.append(entry)
 
-    @staticmethod
-    def _note_answer(
+    def note_answer(
+        self,
         tracks: Iterable[Track],
         planned: Planned,
         *,
@@ -346,12 +301,13 @@ class Pusher:
         messages: list[str],
         accurate_id: int | None = None,
     ) -> None:
-        entry = {
+        entry: dict[str, Any] = {
             "module": planned.module,
             "number": planned.number,
             "ok": ok,
             "id": accurate_id,
             "messages": messages,
         }
+        self.answers[(planned.module, planned.number)] = entry
         for track in tracks:
             track.answered.append(entry)

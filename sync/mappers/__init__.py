@@ -9,14 +9,19 @@ from .numbers import (
     customer_number,
     deposit_number,
     invoice_number,
+    payout_fee_number,
+    payout_transfer_number,
     receipt_number,
+    refund_payment_number,
     return_number,
     stock_take_number,
     transfer_in_number,
     transfer_out_number,
 )
 from .order import plan_order
+from .payout import plan_payout
 from .refund import plan_refund
+from .refund_payment import plan_refund_payment
 from .stock_take import plan_stock_take
 from .totals import invoice_total
 from .transfer import plan_transfer_in, plan_transfer_out
@@ -33,15 +38,20 @@ __all__ = [
     "deposit_number",
     "invoice_number",
     "invoice_total",
+    "payout_fee_number",
+    "payout_transfer_number",
     "plan_adjustment",
     "plan_deposit",
     "plan_order",
     "plan_order_void",
+    "plan_payout",
     "plan_refund",
+    "plan_refund_payment",
     "plan_stock_take",
     "plan_transfer_in",
     "plan_transfer_out",
     "receipt_number",
+    "refund_payment_number",
     "return_number",
     "stock_take_number",
     "transfer_in_number",

@@ -34,4 +34,5 @@ def plan_deposit(deposit: Deposit, to: Destination) -> list[Planned]:
             }
         ],
     }
-    return [Planned(OTHER_DEPOSIT, BULK_SAVE, payload["number"], payload, DEPOSIT_STAGE)]
+    number = payload["number"]
+    return [Planned(OTHER_DEPOSIT, BULK_SAVE, number, payload, DEPOSIT_STAGE, expected_total=deposit.amount)]

@@ -74,3 +74,16 @@ def deposit_number(outlet_code: str, deposit_number: str) -> str:
 
 def customer_number(customer_code: str) -> str:
     return fit(customer_code.strip())
+
+
+def refund_payment_number(outlet_code: str, refund_number: str) -> str:
+    # The money a refund pays back: an other payment, apart from the sales return's number.
+    return fit(f"{outlet_code}-{refund_number}", "-OUT")
+
+
+def payout_transfer_number(outlet_code: str, payout_number: str) -> str:
+    return fit(f"{outlet_code}-{payout_number}", "-TRF")
+
+
+def payout_fee_number(outlet_code: str, payout_number: str) -> str:
+    return fit(f"{outlet_code}-{payout_number}", "-MDR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from outlets.models import Order, OrderLine
+from outlets.models import Order, OrderLine, Product
 
 from . import problems
 from .customer import customer_no, plan_customer
@@ -17,6 +17,7 @@ from .types import BULK_SAVE, SALES_INVOICE, Destination, Planned
 
 INVOICE_STAGE = 1
 ZERO = Decimal(0)
+ROUNDING = "Rounding"  # the expense line of the difference from the POS total
 
 
 def plan_order(order: Order, to: Destination) -> list[Planned]:
@@ -27,25 +28,30 @@ def plan_order(order: Order, to: Destination) -> list[Planned]:
     customer = customer_no(order, to)
     invoice = invoice_payload(order, to, customer)
     number = invoice["number"]
+    # Accurate's total is checked against the POS total after the save; a difference is booked to
+    # the rounding account by the engine itself, when the outlet has one.
+    rounding = to.rounding_account_no.strip()
     return [
         *plan_customer(order, to),
-        Planned(SALES_INVOICE, BULK_SAVE, number, invoice, INVOICE_STAGE),
+        Planned(SALES_INVOICE, BULK_SAVE, number, invoice, INVOICE_STAGE, order.total, rounding),
         *plan_receipts(order, to, customer=customer, invoice_no=number),
     ]
 
 
 def invoice_payload(order: Order, to: Destination, customer: str) -> dict[str, Any]:
     warehouse = problems.required(to, "warehouse_name")
+    taxed = order.tax > ZERO
     payload: dict[str, Any] = {
         "number": invoice_number(to.outlet_code, order.number),
         "transDate": trans_date(order.ordered_at, to.zone),
         "customerNo": customer,
         "branchName": problems.required(to, "branch_name"),
         "description": problems.describe(f"iSeller {to.outlet_code} {order.number}", order.note),
-        "taxable": order.tax > ZERO,
+        "taxable": taxed,
         "inclusiveTax": order.tax_inclusive,
+        **tax_name(to, taxed),
         "cashDiscount": order.order_discount,
-        "detailItem": [item_line(line, warehouse) for line in order.lines.all()],
+        "detailItem": [item_line(line, warehouse, taxed=taxed) for line in order.lines.all()],
         "detailExpense": [],
     }
     if order.service_charge:
@@ -56,11 +62,22 @@ def invoice_payload(order: Order, to: Destination, customer: str) -> dict[str, A
     # a different tax rounding or rate) is booked to the rounding account, never dropped.
     difference = order.total - invoice_total(payload, to.tax_rate)
     if difference:
-        payload["detailExpense"].append(expense_line(to, "rounding_account_no", "Rounding", difference))
+        payload["detailExpense"].append(expense_line(to, "rounding_account_no", ROUNDING, difference))
     return payload
 
 
-def item_line(line: OrderLine, warehouse: str) -> dict[str, Any]:
+def tax_name(to: Destination, taxed: bool) -> dict[str, str]:
+    """`tax1Name` on a taxed document when the store named its PPN tax; else Accurate's default."""
+    return {"tax1Name": to.tax_name} if taxed and to.tax_name else {}
+
+
+def line_taxed(product: Product, taxed: bool) -> bool:
+    """A line bears PPN when its document carries tax and its product is taxable (basic necessities
+    are not)."""
+    return taxed and product.taxable
+
+
+def item_line(line: OrderLine, warehouse: str, *, taxed: bool) -> dict[str, Any]:
     return {
         "itemNo": problems.item_no(line.product),
         "quantity": line.quantity,
@@ -68,8 +85,23 @@ def item_line(line: OrderLine, warehouse: str) -> dict[str, Any]:
         "itemCashDiscount": line.discount,
         "warehouseName": warehouse,
         "detailNotes": line.note,
+        # Sent false too: a line left unflagged might take the tax of its item in Accurate [U].
+        "useTax1": line_taxed(line.product, taxed),
     }
 
 
 def expense_line(to: Destination, field: str, name: str, amount: Decimal) -> dict[str, Any]:
     return {"accountNo": problems.required(to, field), "expenseName": name, "expenseAmount": amount}
+
+
+def rounding_corrected(payload: dict[str, Any], difference: Decimal, account_no: str) -> dict[str, Any]:
+    """The invoice `payload` with `difference` more on its rounding line (a new line when it has none;
+    none left when it comes to zero): what the engine sends when Accurate's total differs."""
+    expenses = [dict(line) for line in payload.get("detailExpense", [])]
+    rounding = [line for line in expenses if line.get("expenseName") == ROUNDING]
+    if rounding:
+        rounding[0]["expenseAmount"] = Decimal(rounding[0]["expenseAmount"]) + difference
+    else:
+        expenses.append({"accountNo": account_no, "expenseName": ROUNDING, "expenseAmount": difference})
+    kept = [line for line in expenses if line.get("expenseName") != ROUNDING or line["expenseAmount"]]
+    return {**payload, "detailExpense": kept}

@@ -15,7 +15,9 @@ PRODUCTS_PAGE = "Apps → Accurate → Product mapping"
 FIELD_LABELS: dict[str, str] = {
     "branch_name": "Accurate branch",
     "warehouse_name": "Accurate warehouse",
-    "mdr_account_no": "iSellerPay MDR account",
+    "mdr_account_no": "iSellerPay MDR fee account",
+    "payout_account_no": "iSellerPay payout bank account",
+    "refund_account_no": "refund account",
     "service_charge_account_no": "service charge account",
     "rounding_account_no": "rounding difference account",
     "adjustment_account_no": "stock adjustment account",
@@ -52,12 +54,14 @@ def transit_warehouse(to: Destination) -> str:
 
 
 def cash_account(to: Destination, method: str) -> str:
-    """The Accurate cash/bank account a payment method's money goes into at this outlet."""
+    """The Accurate cash/bank account a payment method's money goes into at this outlet.
+
+    iSellerPay money sits with iSeller until a payout: its account is the iSellerPay clearing account.
+    """
+    account = to.payment_accounts.get(method, "").strip()
     if method == PaymentMethod.ISELLER_PAY:
-        account = to.mdr_account_no.strip()
-        fix = f"set the iSellerPay MDR account in {OUTLET_MAPPING_PAGE}"
+        fix = f"set the iSellerPay clearing account in {OUTLET_MAPPING_PAGE}"
     else:
-        account = to.payment_accounts.get(method, "").strip()
         fix = f"map it in {OUTLET_MAPPING_PAGE}"
     if not account:
         label = PaymentMethod(method).label

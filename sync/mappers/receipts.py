@@ -22,7 +22,7 @@ ACCURATE_PAYMENT_METHODS: dict[str, str] = {
     PaymentMethod.QRIS: "QRIS",
     PaymentMethod.E_WALLET: "E_WALLET",
     PaymentMethod.BANK_TRANSFER: "BANK_TRANSFER",
-    # [U] iSellerPay carries cards, QRIS and e-wallets alike and settles through the MDR clearing
+    # [U] iSellerPay carries cards, QRIS and e-wallets alike and settles through its clearing
     # account; no one Accurate method fits, so it gets the catch-all "cash / other".
     PaymentMethod.ISELLER_PAY: "CASH_OTHER",
 }
@@ -40,7 +40,9 @@ def plan_receipts(order: Order, to: Destination, *, customer: str, invoice_no: s
     planned = []
     for method, amount in paid_by_method(order).items():
         payload = receipt_payload(order, to, method, amount, customer=customer, invoice_no=invoice_no)
-        planned.append(Planned(SALES_RECEIPT, BULK_SAVE, payload["number"], payload, RECEIPT_STAGE))
+        number = payload["number"]
+        # Checked after the save: Accurate's receipt must hold what the POS took by this method.
+        planned.append(Planned(SALES_RECEIPT, BULK_SAVE, number, payload, RECEIPT_STAGE, amount))
     return planned
 
 

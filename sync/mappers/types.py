@@ -16,6 +16,8 @@ SALES_RETURN = "sales-return"
 ITEM_TRANSFER = "item-transfer"
 ITEM_ADJUSTMENT = "item-adjustment"
 OTHER_DEPOSIT = "other-deposit"
+BANK_TRANSFER = "bank-transfer"
+OTHER_PAYMENT = "other-payment"
 
 # Actions: bulk-save.do, item-adjustment/save-target-quantity.do, delete.do.
 BULK_SAVE = "bulk-save"
@@ -31,8 +33,9 @@ class Destination:
     zone: ZoneInfo  # the outlet's zone: transDate is the outlet's LOCAL date
     branch_name: str
     warehouse_name: str
-    payment_accounts: Mapping[str, str]  # PaymentMethod value -> Accurate cash/bank account no
-    mdr_account_no: str  # iSellerPay payments go here
+    # PaymentMethod value -> Accurate cash/bank account no (iSellerPay: its clearing account)
+    payment_accounts: Mapping[str, str]
+    mdr_account_no: str  # the iSellerPay MDR fee (expense), booked when a payout arrives
     service_charge_account_no: str
     rounding_account_no: str
     adjustment_account_no: str
@@ -41,6 +44,9 @@ class Destination:
     sync_customers: bool
     transit_warehouse_name: str
     tax_rate: Decimal  # percent, e.g. Decimal("11.00")
+    payout_account_no: str = ""  # the cash/bank account iSellerPay payouts land in
+    refund_account_no: str = ""  # what a refund's money out debits (the customer's receivable) [U]
+    tax_name: str = ""  # [U] the database's PPN tax (tax1Name); "" leaves Accurate's default
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,12 @@ class Planned:
     payload: dict[str, Any]
     # Sent only after the activity's earlier-stage documents are in Accurate.
     stage: int
+    # What the POS says its total in Accurate must be; None: not checked. After every save the
+    # engine compares Accurate's own total with it (sync/engine/verify.py).
+    expected_total: Decimal | None = None
+    # Where the engine may book a difference in Accurate's total itself (a sales invoice's rounding
+    # account); "": a difference cannot be corrected and is flagged.
+    rounding_account_no: str = ""
 
 
 class MappingProblem(Exception):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from accurate import AccurateError, ErrorKind, RecordResult
 from accurate.client import BULK_LIMIT
 from mapping.products.checks import product_problems_message
-from mapping.selectors import connection_for_store
+from mapping.selectors import connection_for_store, sync_settings_for
 from mapping.services.credentials import accurate_client_for
 from outlets.models import Product, Store
 from sync.dispatch import pushes_enqueue_for_store
@@ -154,7 +154,8 @@ def _claim(push_id: int) -> ProductPushBatch | None:
 def _payloads(batch: ProductPushBatch) -> tuple[list[dict[str, Any]], int]:
     """The item records of the batch's products that can still be pushed, and how many cannot."""
     products = products_to_push(batch.push.store).filter(pk__in=batch.product_ids)
-    records = [item_payload(product) for product in products]
+    tax_name = sync_settings_for(batch.push.store).tax_name
+    records = [item_payload(product, tax_name) for product in products]
     return records, len(batch.product_ids) - len(records)
 
 

@@ -53,7 +53,7 @@ def test_reset_clears_documents_counters_and_faults_but_keeps_the_seed(api: Api)
     api.sandbox.reset()
     inspected = api.sandbox.inspect()
     assert inspected["documents"] == {}
-    assert inspected["seed"]["101"] == {"branch": 2, "customer": 1, "glaccount": 12, "warehouse": 3}
+    assert inspected["seed"]["101"] == {"branch": 2, "customer": 1, "glaccount": 13, "warehouse": 3}
     assert inspected["counters"]["requests"] == 0
     assert inspected["faults"]["fail_rate"] == 0.0
     assert api.get("branch", "list").status_code == 200

@@ -76,7 +76,9 @@ def test_an_item_stores_its_fields(api: Api) -> None:
         "itemCategoryName": "Minuman",
     }
     record = api.saved("item", body)
-    assert record == {**body, "id": record["id"], "unitPrice": 9000.75, "suspended": False}
+    assert record == {**body, "id": record["id"], "unitPrice": 9000.75, "suspended": False, "tax1Name": ""}
+    taxed = api.saved("item", {"no": "SKU-10", "name": "Kopi", "tax1Name": "PPN 11%"})
+    assert taxed["tax1Name"] == "PPN 11%"
     assert api.save("item", {"no": "SKU-9", "name": "Lagi"}) == {
         "s": False,
         "d": ["Sudah ada data lain dengan Kode Barang SKU-9"],

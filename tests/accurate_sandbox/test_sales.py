@@ -58,11 +58,18 @@ def test_an_invoice_stores_lines_and_its_total_to_the_rupiah(api: Api) -> None:
     }
 
 
+def all_taxed(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with PPN on every item line (useTax1), as a taxed sale of taxable goods is sent."""
+    return {**body, "detailItem": [{**line, "useTax1": True} for line in body["detailItem"]]}
+
+
 @pytest.mark.usefixtures("items")
 def test_tax_is_added_or_carved_out(api: Api) -> None:
-    added = api.saved("sales-invoice", invoice("A", taxable=True, detailExpense=[]))
+    added = api.saved("sales-invoice", all_taxed(invoice("A", taxable=True, detailExpense=[])))
     assert (added["taxAmount"], added["totalAmount"]) == (4774, 48174)  # 11% of 43,400
-    included = api.saved("sales-invoice", invoice("B", taxable="true", inclusiveTax="true", detailExpense=[]))
+    included = api.saved(
+        "sales-invoice", all_taxed(invoice("B", taxable="true", inclusiveTax="true", detailExpense=[]))
+    )
     # 43,400 − 43,400 / 1.11 = 4,300.90 (two decimals, half up); the total stays 43,400
     assert (included["taxAmount"], included["totalAmount"]) == (4300.9, 43400)
 

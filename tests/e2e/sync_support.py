@@ -189,8 +189,9 @@ class SyncStack:
             time.sleep(0.2)
 
     def wait_settled(self, count: int, *, hurry: bool = False, timeout: float = SETTLE_S) -> None:
-        """Until all `count` rows are Success or Failed. `hurry` moves retries' backoff to now."""
-        done = [SyncActivity.Status.SUCCESS, SyncActivity.Status.FAILED]
+        """Until all `count` rows are Success, Failed or Synced with a difference. `hurry` moves
+        retries' backoff to now."""
+        done = [SyncActivity.Status.SUCCESS, SyncActivity.Status.FAILED, SyncActivity.Status.DIFFERENCE]
         self.wait_until(
             f"{count} rows settled",
             lambda: SyncActivity.objects.filter(status__in=done).count() == count,
@@ -307,9 +308,12 @@ def sync_stack(tmp_path: Path, tenant: Any, django_settings: Any) -> Iterator[Sy
 CENT = Decimal("0.01")
 
 
-def order_body(n: int, *, two_methods: bool = False, extra_product: str = "") -> dict[str, Any]:
-    """Order ORD-<n>: amounts vary with n; 11 % tax rounded to the rupiah as a POS does; paid in
-    cash, or cash and QRIS when `two_methods` (every other one by debit card instead of cash)."""
+def order_body(
+    n: int, *, two_methods: bool = False, extra_product: str = "", tax_inclusive: bool = False
+) -> dict[str, Any]:
+    """Order ORD-<n>: amounts vary with n; 11 % tax rounded to the rupiah as a POS does, added on top
+    or (`tax_inclusive`) inside the prices; paid in cash, or cash and QRIS when `two_methods` (every
+    other one by debit card instead of cash)."""
     lines = [
         {"product": "P1", "quantity": str(n % 3 + 1), "unit_price": "10000"},
         {"product": "P2", "quantity": "1", "unit_price": "20000", "discount": str(n % 5 * 500)},
@@ -319,10 +323,15 @@ def order_body(n: int, *, two_methods: bool = False, extra_product: str = "") ->
     if extra_product:
         lines.append({"product": extra_product, "quantity": "1", "unit_price": "15000"})
     subtotal = sum(
-        Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x.get("discount", "0")) for x in lines
+        (Decimal(x["quantity"]) * Decimal(x["unit_price"]) - Decimal(x.get("discount", "0")) for x in lines),
+        Decimal(0),
     )
-    tax = (subtotal * Decimal("0.11")).quantize(Decimal(1), ROUND_HALF_UP)
-    total = subtotal + tax
+    if tax_inclusive:
+        tax = (subtotal - subtotal / Decimal("1.11")).quantize(Decimal(1), ROUND_HALF_UP)
+        total = subtotal
+    else:
+        tax = (subtotal * Decimal("0.11")).quantize(Decimal(1), ROUND_HALF_UP)
+        total = subtotal + tax
     first = "debit_card" if n % 2 else "cash"
     if two_methods:
         part = (total / 3).quantize(Decimal(1), ROUND_HALF_UP)
@@ -334,6 +343,7 @@ def order_body(n: int, *, two_methods: bool = False, extra_product: str = "") ->
         "ordered_at": "2026-11-20T10:15:00+07:00",
         "lines": lines,
         "tax": str(tax),
+        "tax_inclusive": tax_inclusive,
         "total": str(total),
         "payments": payments,
     }
@@ -388,10 +398,13 @@ def assert_exactly(module: str, documents: Sequence[dict[str, Any]], expected: d
 
 
 def assert_landed_once(stack: SyncStack, expected: Expected) -> dict[str, Any]:
-    """Every expected invoice and receipt exactly once with its POS amount, nothing else, and
-    the sandbox never refused a request for the limits. Returns the sandbox's counters."""
+    """Every expected invoice and receipt exactly once with its POS amount, nothing else, no row
+    synced with a difference (Accurate's total checked against the POS's after every save), and the
+    sandbox never refused a request for the limits. Returns the sandbox's counters."""
     assert_exactly("sales-invoice", stack.sandbox.documents("sales-invoice"), expected.invoices)
     assert_exactly("sales-receipt", stack.sandbox.documents("sales-receipt"), expected.receipts)
+    different = SyncActivity.objects.filter(status=SyncActivity.Status.DIFFERENCE)
+    assert not different.exists(), list(different.values_list("pos_number", "status_reason")[:10])
     counters: dict[str, Any] = stack.sandbox.inspect()["counters"]
     assert counters["rejected_by_limits"] == 0, counters
     assert counters["max_started_per_second"] <= SANDBOX_RATE, counters

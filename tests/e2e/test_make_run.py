@@ -203,9 +203,9 @@ class Place:
 
 
 def map_and_activate(page: Any, url: str, code: str, place: Place, *, fee: bool) -> bool:
-    """Map `code` to `place`, with iSellerPay's account 1103 (a sales receipt's bank must be a
-    cash/bank account), then Save and activate, confirming the extra fee when `fee`. True once the
-    add-on page shows the outlet's green check."""
+    """Map `code` to `place`, the accounts as the page pre-fills them (iSellerPay into the sandbox's
+    clearing account 1103, its MDR fee to the expense 6101), then Save and activate, confirming the
+    extra fee when `fee`. True once the add-on page shows the outlet's green check."""
     page.goto(url + "/apps/accurate/")
     page.click(f"[data-outlet={code}] >> text=Map")
     if place.new:
@@ -214,7 +214,6 @@ def map_and_activate(page: Any, url: str, code: str, place: Place, *, fee: bool)
     else:
         page.select_option("#id_branch_name", place.branch)
         page.select_option("#id_warehouse_name", place.warehouse)
-    page.select_option("#id_mdr_account_no", "1103")
     assert page.locator("[data-testid=fee]").count() == int(fee), f"the fee box of {code}"
     if fee:
         page.check("#id_confirm_fee")

@@ -36,6 +36,7 @@ GOOD = {
     "sync_customers": "on",
     "transit_warehouse_name": "Transit",
     "tax_rate": "11.50",
+    "tax_name": "PPN 11%",
 }
 
 
@@ -104,6 +105,8 @@ def test_the_service_saves_the_values_given_and_keeps_the_others(tenant):
             "walk_in_customer_no",
             "The walk-in customer number is at most 50 characters.",
         ),
+        ({"tax_name": "P" * 101}, "tax_name", "The PPN tax name is at most 100 characters."),
+        ({"tax_name": 11}, "tax_name", "The PPN tax name must be text."),
     ],
 )
 def test_the_service_refuses_a_bad_value_and_saves_nothing(tenant, data, field, message):
@@ -180,6 +183,7 @@ def test_the_owner_saves_the_schedule(with_lists):
         "sync_customers": True,
         "transit_warehouse_name": "Transit",
         "tax_rate": Decimal("11.50"),
+        "tax_name": "PPN 11%",
     }
     assert SyncSettings.objects.get(store=with_lists.store).sales_on_shift_close is False
 

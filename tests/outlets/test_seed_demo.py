@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from outlets.models import (
     OrderLine,
     Outlet,
     Payment,
+    Payout,
     Product,
     Refund,
     Shift,
@@ -40,7 +42,7 @@ from sync.models import SyncActivity
 
 Kind = SyncActivity.Kind
 MODELS = [Store, Membership, Outlet, Product, Shift, Order, OrderLine, Payment, Refund, Transfer]
-MODELS += [Adjustment, StockTake, Deposit, SyncActivity, ApiKey]
+MODELS += [Adjustment, StockTake, Deposit, Payout, SyncActivity, ApiKey]
 
 
 # The hasher the conftest sets for every test; seeding happens before it applies.
@@ -197,7 +199,45 @@ def test_every_other_document_has_its_pending_outbox_row(store):
         ("adjustment", "pending"): 6,
         ("stock_take", "pending"): 1,
         ("deposit", "pending"): 6,
+        ("payout", "pending"): 6,
     }
+
+
+def test_isellerpay_pays_out_twice_per_outlet_what_it_collected_less_the_mdr_fee(store):
+    """The days 0–2 and 3–5 of the week are paid out on days 3 and 6; the last day's takings wait."""
+    week = sorted(
+        {shift.opened_at.astimezone(ZoneInfo("Asia/Jakarta")).date() for shift in Shift.objects.all()}
+    )
+    for outlet in store.outlets.all():
+        payouts = list(Payout.objects.filter(outlet=outlet).order_by("paid_at"))
+        assert [(p.period_start, p.period_end) for p in payouts] == [(week[0], week[2]), (week[3], week[5])]
+        for payout in payouts:
+            start, end = payout.period_start, payout.period_end
+            assert start is not None and end is not None
+            assert payout.paid_at.astimezone(outlet.zone).date() == end + timedelta(days=1)
+            assert payout.gross == isellerpay_takings(outlet, start, end), payout.number
+            assert payout.fee == (payout.gross * Decimal("0.007")).quantize(Decimal(1), ROUND_HALF_UP)
+            assert payout.net == payout.gross - payout.fee
+
+
+def isellerpay_takings(outlet, start, end) -> Decimal:
+    """iSellerPay payments of the completed sales of those local days, less iSellerPay refunds."""
+
+    def local_day(moment):
+        return moment.astimezone(outlet.zone).date()
+
+    paid = sum(
+        (
+            p.amount
+            for p in Payment.objects.filter(
+                order__outlet=outlet, order__status="completed", method="iseller_pay"
+            ).select_related("order")
+            if start <= local_day(p.order.ordered_at) <= end
+        ),
+        Decimal(0),
+    )
+    refunds = Refund.objects.filter(outlet=outlet, refund_method="iseller_pay")
+    return paid - sum((r.total for r in refunds if start <= local_day(r.refunded_at) <= end), Decimal(0))
 
 
 def test_running_it_again_changes_nothing(store):

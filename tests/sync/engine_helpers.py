@@ -13,9 +13,13 @@ from mapping.services.credentials import accurate_client_for
 from sync.engine.run import RunResult, connection_push
 from sync.models import SyncActivity
 
-# Accounts of the sandbox's seed (accurate_sandbox/seed.py).
+# Accounts of the sandbox's seed (accurate_sandbox/seed.py): iSellerPay money waits in the clearing
+# account 1103, payouts land in the bank 1102 with the MDR fee an expense (6101), refunds are paid
+# back against the receivable 1201.
 ACCOUNTS = {
-    "mdr_account_no": "1103",
+    "mdr_account_no": "6101",
+    "payout_account_no": "1102",
+    "refund_account_no": "1201",
     "sales_discount_account_no": "4103",
     "tax_account_no": "2103",
     "service_charge_account_no": "4102",
@@ -23,7 +27,7 @@ ACCOUNTS = {
     "adjustment_account_no": "5101",
     "deposit_account_no": "2104",
 }
-PAYMENT_ACCOUNTS = {"cash": "1101", "qris": "1102", "debit_card": "1102"}
+PAYMENT_ACCOUNTS = {"cash": "1101", "qris": "1102", "debit_card": "1102", "iseller_pay": "1103"}
 
 
 def map_outlet(outlet: Any, *, branch: str = "Pusat", warehouse: str = "Gudang Utama") -> OutletMapping:

@@ -111,3 +111,26 @@ def test_another_stores_details_are_a_404(client, tenant, outsider, order_body):
     assert login(client, outsider.owner).get(f"{URL}{activity.pk}/").status_code == 404
     assert login(client, tenant.owner).get(f"{URL}{activity.pk + 1000}/").status_code == 404
     assert SyncActivity.objects.filter(pk=activity.pk).exists()
+
+
+def test_a_payouts_details_show_what_it_covers_and_its_gross_fee_and_net(client, tenant):
+    body = {
+        "number": "PO-1",
+        "paid_at": "2026-11-20T10:00:00+07:00",
+        "gross": "1000000",
+        "fee": "7000",
+        "net": "993000",
+        "period_start": "2026-11-17",
+        "period_end": "2026-11-19",
+        "reference": "BCA 7788",
+    }
+    assert tenant.api().post("/api/v1/outlets/JKT01/payouts/", body, format="json").status_code == 201
+    activity = SyncActivity.objects.get(kind="payout")
+
+    html = login(client, tenant.owner).get(f"{URL}{activity.pk}/").content.decode()
+
+    [section] = re.findall(r'data-testid="document">(.*?)</section>', html, re.S)
+    assert " ".join(re.sub(r"<[^>]+>", " ", section).split()).startswith(
+        "iSellerPay payout PO-1 Paid 2026-11-20 10:00 Payments of 2026-11-17 – 2026-11-19 Reference BCA 7788"
+    )
+    assert text(html, "document-totals") == "Gross Rp 1.000.000 MDR fee Rp 7.000 Net to the bank Rp 993.000"

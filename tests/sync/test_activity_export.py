@@ -56,3 +56,21 @@ def test_an_invalid_filter_exports_only_the_header(client, tenant, outsider, ord
     make(tenant, order_body, "ORD-1", completed=at(21, 9))
     response = login(client, tenant.owner).get(f"{URL}export.csv?outlet={outsider.outlet.pk}")
     assert content(response).count("\r\n") == 1
+
+
+def test_a_payout_is_exported_with_what_reached_the_bank(client, tenant):
+    body = {
+        "number": "PO-1",
+        "paid_at": "2026-11-20T10:00:00+07:00",
+        "gross": "1000000",
+        "fee": "7000",
+        "net": "993000",
+    }
+    assert tenant.api().post("/api/v1/outlets/JKT01/payouts/", body, format="json").status_code == 201
+
+    response = login(client, tenant.owner).get(f"{URL}export.csv?kind=payout")
+
+    assert (
+        content(response).splitlines()[1]
+        == "iSellerPay payout,PO-1,JKT01,Jakarta Pusat,,Pending,,,0,993000.00,"
+    )

@@ -258,16 +258,27 @@ def test_a_row_retried_for_more_than_a_day_fails_with_the_last_reason(
     )
 
 
-def test_a_resync_of_an_unchanged_order_sends_nothing(tenant, connected, accurate_at, order_body):
+def test_a_resync_of_an_unchanged_order_sends_nothing_and_reads_its_totals_back(
+    tenant, connected, accurate_at, order_body
+):
     make_ready(tenant, connected)
     post(tenant, "orders/", order_body("ORD-12"))
     release(tenant)
     push(connected)
-    requests_before = accurate_at.inspect()["counters"]["requests"]
+    before = accurate_at.inspect()["counters"]
     SyncActivity.objects.update(status="pending")
     release(tenant)
 
     push(connected)
 
-    assert accurate_at.inspect()["counters"]["requests"] == requests_before
-    assert SyncActivity.objects.get().status == "success"
+    after = accurate_at.inspect()["counters"]
+    assert after["records_saved"] == before["records_saved"]
+    # Nothing is sent; Accurate's totals are read back: one list.do for the invoice, one for the receipt.
+    assert after["requests"] - before["requests"] == 2
+    activity = SyncActivity.objects.get()
+    attempt = SyncAttempt.objects.filter(activity=activity).latest("id")
+    assert (activity.status, attempt.sent) == ("success", [])
+    assert [(a["number"], a["accurate_total"], a["pos_total"]) for a in attempt.answered] == [
+        ("JKT01-ORD-12", "41800", "41800.00"),
+        ("JKT01-ORD-12-CASH", "41800", "41800.00"),
+    ]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -31,6 +31,7 @@ from outlets.models import (
     Order,
     Outlet,
     Payment,
+    Payout,
     Product,
     Refund,
     Shift,
@@ -41,6 +42,7 @@ from outlets.models import (
 from outlets.services.deposits import deposit_create
 from outlets.services.documents import Ingested
 from outlets.services.orders import order_void, orders_ingest
+from outlets.services.payouts import payout_create
 from outlets.services.products import products_upsert
 from outlets.services.refunds import refund_create
 from outlets.services.shifts import shift_close, shift_open
@@ -66,6 +68,10 @@ VOID_DAYS = (1, 4)
 REFUND_DAYS = (2, 5)
 DEPOSIT_DAYS = {0: "cash_in", 3: "customer_deposit"}
 ADJUSTMENT_DAYS = {1: False, 4: True}  # day → whether it also puts stock back in
+# Day of an iSellerPay payout → the days whose iSellerPay takings it pays out; the last day's
+# takings wait in the clearing account for the next payout.
+PAYOUT_DAYS = {3: (0, 2), 6: (3, 5)}
+PAYOUT_AT = time(10, 0)
 TRANSFERS_IN_TRANSIT = 2  # the transfers of the last two days are not received yet
 
 Service = Callable[..., Ingested[Any]]
@@ -123,6 +129,8 @@ class DemoBuilder:
         self.days = days
         self.menu = demo.Menu([])
         self.outlets: list[Outlet] = []
+        # Outlet code → what iSellerPay collected each day, less what it paid back.
+        self.iseller_pay: dict[str, list[Decimal]] = {}
 
     def build(self) -> Store:
         store = store_create(name=DEMO_NAME, slug=DEMO_SLUG, time_zone=DEMO_ZONE)
@@ -181,11 +189,18 @@ class DemoBuilder:
         ]
         self._orders(outlet, orders)
         cash = OPENING_FLOAT + sum((demo.cash_paid(order) for order in orders), Decimal(0))
+        taken = sum((demo.paid_by(order, demo.ISELLER_PAY) for order in orders), Decimal(0))
         voided, refunded = self.rng.sample(orders, 2)
         if index in VOID_DAYS:
             cash -= self._void(outlet, voided)
+            taken -= demo.paid_by(voided, demo.ISELLER_PAY)
         if index in REFUND_DAYS:
-            cash -= self._refund(outlet, refunded, f"{outlet.code}-RF-{stamp}")
+            refund = self._refund(outlet, refunded, f"{outlet.code}-RF-{stamp}")
+            cash -= demo.paid_by(refund, "cash")
+            taken -= demo.paid_by(refund, demo.ISELLER_PAY)
+        self.iseller_pay.setdefault(outlet.code, []).append(taken)
+        if index in PAYOUT_DAYS:
+            self._payout(outlet, day, *PAYOUT_DAYS[index])
         if index in DEPOSIT_DAYS:
             cash += self._deposit(outlet, DEPOSIT_DAYS[index], day, f"{outlet.code}-DP-{stamp}")
         if index in ADJUSTMENT_DAYS:
@@ -216,12 +231,28 @@ class DemoBuilder:
         order_void(outlet=outlet, number=order["number"], voided_at=data["voided_at"])
         return demo.cash_paid(order)
 
-    def _refund(self, outlet: Outlet, order: dict[str, Any], number: str) -> Decimal:
-        """Take one item back; returns the cash paid out of the drawer for it."""
+    def _refund(self, outlet: Outlet, order: dict[str, Any], number: str) -> dict[str, Any]:
+        """Take one item back, paid back by the sale's first method; returns the refund's body."""
         refunded_at = datetime.fromisoformat(order["ordered_at"]) + timedelta(minutes=10)
         body = demo.refund_body(self.rng, number=number, order=order, refunded_at=refunded_at)
         self._ingest(refund_create, s.RefundSerializer, outlet, body)
-        return Decimal(body["total"]) if body["refund_method"] == "cash" else Decimal(0)
+        return body
+
+    def _payout(self, outlet: Outlet, day: date, first: int, last: int) -> None:
+        """iSellerPay pays out the takings of days `first` to `last` (indexes), less its MDR fee."""
+        gross = sum(self.iseller_pay[outlet.code][first : last + 1], Decimal(0))
+        if gross <= 0:
+            return
+        stamp = day.strftime("%y%m%d")
+        body = demo.payout_body(
+            number=f"{outlet.code}-PO-{stamp}",
+            paid_at=local(day, PAYOUT_AT, outlet.zone),
+            gross=gross,
+            period_start=self.days[first],
+            period_end=self.days[last],
+            reference=f"ISP-{outlet.code}-{stamp}",
+        )
+        self._ingest(payout_create, s.PayoutSerializer, outlet, body)
 
     def _deposit(self, outlet: Outlet, kind: str, day: date, number: str) -> Decimal:
         """Money in outside a sale; returns what went into the drawer."""
@@ -285,6 +316,8 @@ def summary(store: Store, days: list[date], seconds: float) -> str:
     }
     transfers = Transfer.objects.filter(outlet__store=store)
     deposits = Deposit.objects.filter(outlet__store=store)
+    payouts = Payout.objects.filter(outlet__store=store)
+    paid_out = payouts.aggregate(gross=Sum("gross", default=Decimal(0)), fee=Sum("fee", default=Decimal(0)))
     products = Product.objects.filter(store=store)
     shared = products.exclude(sku="").values("sku").annotate(n=Count("pk")).filter(n__gt=1)
     methods = Payment.objects.filter(order__outlet__store=store).values_list("method").annotate(n=Count("pk"))
@@ -306,6 +339,8 @@ def summary(store: Store, days: list[date], seconds: float) -> str:
         f"({transfers.filter(received_at__isnull=True).count()} in transit)",
         f"  deposits     {deposits.count()} "
         f"({deposits.filter(kind=Deposit.Kind.CUSTOMER_DEPOSIT).count()} customer deposits)",
+        f"  payouts      {payouts.count()} iSellerPay (Rp {paid_out['gross']:,.0f} collected, "
+        f"Rp {paid_out['fee']:,.0f} MDR fee)",
         *(f"  {name:<12} {queryset.count()}" for name, queryset in in_store.items()),
         f"  outbox       {pending} Pending sync activities",
         f"Create an API key for the POS: manage.py create_api_key --store {store.slug}",

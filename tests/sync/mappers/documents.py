@@ -18,6 +18,7 @@ from outlets.models import (
     OrderLine,
     Outlet,
     Payment,
+    Payout,
     Product,
     Refund,
     RefundLine,
@@ -37,8 +38,9 @@ JAKARTA = Destination(
     zone=ZoneInfo("Asia/Jakarta"),
     branch_name="Pusat",
     warehouse_name="Gudang Utama",
-    payment_accounts={"cash": "1101", "qris": "1102", "debit_card": "1102"},
-    mdr_account_no="1103",
+    # iSellerPay money waits in the clearing account 1103 until a payout moves it to the bank.
+    payment_accounts={"cash": "1101", "qris": "1102", "debit_card": "1102", "iseller_pay": "1103"},
+    mdr_account_no="6101",
     service_charge_account_no="4102",
     rounding_account_no="6102",
     adjustment_account_no="5101",
@@ -47,6 +49,8 @@ JAKARTA = Destination(
     sync_customers=False,
     transit_warehouse_name="Transit",
     tax_rate=D("11.00"),
+    payout_account_no="1102",
+    refund_account_no="1201",
 )
 BALI = replace(
     JAKARTA,
@@ -189,3 +193,13 @@ def make_deposit(outlet: Outlet, **fields: Any) -> Deposit:
     fields.setdefault("amount", D("50000"))
     fields.setdefault("payment_method", "qris")
     return Deposit.objects.create(outlet=outlet, payload={}, payload_hash="-", **fields)
+
+
+def make_payout(outlet: Outlet, **fields: Any) -> Payout:
+    """A payout of 1,000,000 less a fee of 7,000 (0.7 %), paid on a Friday morning WIB."""
+    fields.setdefault("number", "PO-0001")
+    fields.setdefault("paid_at", at("2026-11-20T09:30:00+07:00"))
+    fields.setdefault("gross", D("1000000"))
+    fields.setdefault("fee", D("7000"))
+    fields.setdefault("net", fields["gross"] - fields["fee"])
+    return Payout.objects.create(outlet=outlet, payload={}, payload_hash="-", **fields)

@@ -30,12 +30,13 @@ def test_a_customer_deposit_goes_into_the_methods_account(tenant):
                 ],
             },
             stage=1,
+            expected_total=D("50000"),
         )
     ]
 
 
 @pytest.mark.django_db
-def test_cash_in_by_iseller_pay_goes_into_the_mdr_account(tenant):
+def test_cash_in_by_iseller_pay_goes_into_the_iseller_pay_clearing_account(tenant):
     deposit = make_deposit(
         tenant.outlet, number="DP-0002", kind="cash_in", payment_method="iseller_pay", amount=D("25000.50")
     )

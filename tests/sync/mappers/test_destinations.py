@@ -17,7 +17,9 @@ def mapped(outlet, *, active=True, **fields) -> OutletMapping:
         outlet=outlet,
         branch_name=fields.pop("branch_name", "Pusat"),
         warehouse_name=fields.pop("warehouse_name", "Gudang Utama"),
-        mdr_account_no="1103",
+        mdr_account_no="6101",
+        payout_account_no="1102",
+        refund_account_no="1201",
         sales_discount_account_no="4103",
         tax_account_no="2103",
         service_charge_account_no="4102",
@@ -55,7 +57,7 @@ def test_only_the_stores_active_outlets_have_a_destination(tenant, outsider, dja
             branch_name="Pusat",
             warehouse_name="Gudang Utama",
             payment_accounts={"cash": "1101", "qris": "1102"},
-            mdr_account_no="1103",
+            mdr_account_no="6101",
             service_charge_account_no="4102",
             rounding_account_no="6102",
             adjustment_account_no="5101",
@@ -64,6 +66,8 @@ def test_only_the_stores_active_outlets_have_a_destination(tenant, outsider, dja
             sync_customers=True,
             transit_warehouse_name="Transit",
             tax_rate=Decimal("12.00"),
+            payout_account_no="1102",
+            refund_account_no="1201",
         )
     }
 

@@ -8,7 +8,10 @@ from sync.mappers import (
     customer_number,
     deposit_number,
     invoice_number,
+    payout_fee_number,
+    payout_transfer_number,
     receipt_number,
+    refund_payment_number,
     return_number,
     stock_take_number,
     transfer_in_number,
@@ -26,6 +29,9 @@ def test_each_document_is_numbered_after_its_outlet_and_pos_number():
     assert adjustment_number("JKT01", "A-1") == "JKT01-A-1"
     assert stock_take_number("JKT01", "A-1") == "JKT01-A-1-ST"
     assert deposit_number("JKT01", "D-1") == "JKT01-D-1"
+    assert refund_payment_number("JKT01", "RF-1") == "JKT01-RF-1-OUT"
+    assert payout_transfer_number("JKT01", "PO-1") == "JKT01-PO-1-TRF"
+    assert payout_fee_number("JKT01", "PO-1") == "JKT01-PO-1-MDR"
     assert customer_number(" CUST-9 ") == "CUST-9"
 
 
@@ -59,6 +65,9 @@ def test_a_long_number_keeps_its_suffix_so_it_still_says_what_it_is():
     assert receipt_number("JKT01", LONG, "bank_transfer") == "JKT01-2026-11--1ED096-TRANSFER"
     assert transfer_in_number("JKT01", LONG) == "JKT01-2026-11-20-REG-A9F953-IN"
     assert stock_take_number("JKT01", LONG) == "JKT01-2026-11-20-REG-6CB387-ST"
+    assert refund_payment_number("JKT01", LONG) == "JKT01-2026-11-20-RE-C73EAF-OUT"
+    assert payout_transfer_number("JKT01", LONG) == "JKT01-2026-11-20-RE-51FCD5-TRF"
+    assert payout_fee_number("JKT01", LONG) == "JKT01-2026-11-20-RE-0F51FD-MDR"
 
 
 def test_every_long_number_fits_and_is_the_same_every_time():

@@ -16,7 +16,7 @@ def invoice_of(planned: list[Planned]) -> Planned:
     return invoice
 
 
-def item(sku: str, qty: str, price: str, discount: str = "0", note: str = "") -> dict:
+def item(sku: str, qty: str, price: str, discount: str = "0", note: str = "", *, tax: bool = False) -> dict:
     return {
         "itemNo": sku,
         "quantity": D(qty),
@@ -24,6 +24,7 @@ def item(sku: str, qty: str, price: str, discount: str = "0", note: str = "") ->
         "itemCashDiscount": D(discount),
         "warehouseName": "Gudang Utama",
         "detailNotes": note,
+        "useTax1": tax,
     }
 
 
@@ -56,6 +57,8 @@ def test_a_cash_sale_becomes_an_invoice_and_one_receipt(tenant, django_assert_nu
                 "detailExpense": [],
             },
             stage=1,
+            expected_total=D("38000"),
+            rounding_account_no="6102",
         ),
         Planned(
             module="sales-receipt",
@@ -73,6 +76,7 @@ def test_a_cash_sale_becomes_an_invoice_and_one_receipt(tenant, django_assert_nu
                 "detailInvoice": [{"invoiceNo": "JKT01-ORD-0001", "paymentAmount": D("38000.00")}],
             },
             stage=2,
+            expected_total=D("38000"),
         ),
     ]
     assert invoice_total(planned[0].payload, JAKARTA.tax_rate) == order.total == D("38000")
@@ -122,9 +126,10 @@ def test_tax_added_on_top_at_the_store_rate_needs_no_rounding_line(tenant):
         "taxable": True,
         "inclusiveTax": False,
         "cashDiscount": D("0"),
-        "detailItem": [item("SKU-1", "2", "10000"), item("SKU-2", "1", "20000", "2000")],
+        "detailItem": [item("SKU-1", "2", "10000", tax=True), item("SKU-2", "1", "20000", "2000", tax=True)],
         "detailExpense": [],
     }
+    assert (invoice.expected_total, invoice.rounding_account_no) == (D("42180"), "6102")
     assert invoice_total(invoice.payload, JAKARTA.tax_rate) == order.total == D("42180")
 
 
@@ -145,7 +150,7 @@ def test_tax_included_in_the_prices_is_not_added_again(tenant):
         "taxable": True,
         "inclusiveTax": True,
         "cashDiscount": D("0"),
-        "detailItem": [item("SKU-3", "1", "33300")],
+        "detailItem": [item("SKU-3", "1", "33300", tax=True)],
         "detailExpense": [],
     }
     assert invoice_total(invoice.payload, JAKARTA.tax_rate) == order.total == D("33300")

@@ -27,6 +27,7 @@ def receipt(code: str, bank: str, method: str, label: str, amount: str) -> Plann
             "detailInvoice": [{"invoiceNo": "JKT01-ORD-0001", "paymentAmount": D(amount)}],
         },
         stage=2,
+        expected_total=D(amount),  # checked against Accurate's receipt after the save
     )
 
 

@@ -76,12 +76,13 @@ def test_an_unmapped_payment_method_names_the_method_and_the_outlet(tenant):
 
 
 @pytest.mark.django_db
-def test_iseller_pay_without_an_mdr_account_asks_for_the_mdr_account(tenant):
+def test_iseller_pay_without_a_clearing_account_asks_for_the_clearing_account(tenant):
     order = make_order(tenant.outlet, [(tenant.products[0], "1", "10000", "0")], [("iseller_pay", "10000")])
+    without = replace(JAKARTA, payment_accounts={"cash": "1101"}, mdr_account_no="6101")
 
-    assert problem(plan_order, order, replace(JAKARTA, mdr_account_no="")) == (
+    assert problem(plan_order, order, without) == (
         "Payment method iSellerPay has no Accurate account for outlet JKT01: "
-        "set the iSellerPay MDR account in Apps → Accurate → Outlet mapping."
+        "set the iSellerPay clearing account in Apps → Accurate → Outlet mapping."
     )
 
 

@@ -15,7 +15,9 @@ from sync.mappers import (
     plan_deposit,
     plan_order,
     plan_order_void,
+    plan_payout,
     plan_refund,
+    plan_refund_payment,
     plan_stock_take,
     plan_transfer_in,
     plan_transfer_out,
@@ -30,6 +32,7 @@ from .documents import (
     make_adjustment,
     make_deposit,
     make_order,
+    make_payout,
     make_refund,
     make_transfer,
 )
@@ -109,12 +112,14 @@ def test_a_synced_customers_sale_its_refund_and_its_void_are_accepted(api, tenan
     refund = make_refund(order, [(p1, "1", "10000")])
 
     customer, invoice, receipt = post(api, plan_order(order, to))
-    [returned] = post(api, plan_refund(refund, to))
+    returned, paid_back = post(api, [*plan_refund(refund, to), *plan_refund_payment(refund, to)])
     post(api, plan_order_void(order, to))
 
     assert (customer["customerNo"], invoice["customerNo"], receipt["customerNo"]) == ("CUST-9",) * 3
     assert invoice["totalAmount"] == order.total == D("20000")
     assert (returned["invoiceNumber"], returned["totalAmount"]) == ("JKT01-ORD-0001", 10000)
+    assert (paid_back["bankNo"], paid_back["detailAccount"][0]["accountNo"]) == ("1101", "1201")
+    assert paid_back["totalAmount"] == 10000
     assert [doc["number"] for doc in api.sandbox.documents("sales-invoice")] == []
 
 
@@ -143,3 +148,21 @@ def test_stock_documents_and_a_deposit_are_accepted(api, tenant):
     }
     [deposit] = api.sandbox.documents("other-deposit")
     assert (deposit["bankNo"], deposit["totalAmount"]) == ("1103", 50000)
+
+
+@pytest.mark.django_db
+def test_a_payout_empties_the_clearing_account_of_its_gross(api, tenant):
+    payout = make_payout(tenant.outlet, gross=D("1000000.50"), fee=D("7000.25"))
+
+    transfer, fee = post(api, plan_payout(payout, JAKARTA))
+
+    assert (transfer["fromBankNo"], transfer["toBankNo"], transfer["totalAmount"]) == (
+        "1103",
+        "1102",
+        993000.25,
+    )
+    assert (fee["bankNo"], fee["detailAccount"][0]["accountNo"], fee["totalAmount"]) == (
+        "1103",
+        "6101",
+        7000.25,
+    )
