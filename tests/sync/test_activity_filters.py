@@ -81,7 +81,7 @@ def test_status_pending_includes_running(client, tenant, rows):
     assert page(client, tenant, "?status=pending") == ["ORD-RUN", "ORD-PEND"]
 
 
-def test_outlet(client, tenant, rows):
+def test_the_outlet_filter_shows_only_that_outlets_rows(client, tenant, rows):
     assert page(client, tenant, f"?outlet={tenant.other_outlet.pk}") == ["ORD-RUN", "ORD-BALI"]
 
 
@@ -138,7 +138,7 @@ def test_an_empty_result_says_so(client, tenant, rows):
     assert b'data-testid="older"' not in response.content
 
 
-def test_type(client, tenant, rows):
+def test_the_type_filter_shows_only_that_kind_of_document(client, tenant, rows):
     assert page(client, tenant, "?kind=order") == [
         "ORD-RUN",
         "ORD-PEND",
