@@ -87,7 +87,15 @@ ACCOUNT_RULES = {
 CLEARING_NAME = "Kliring iSellerPay"
 
 
-class MappingIncomplete(Exception):
+class ActivationRefused(Exception):
+    """The outlet was not activated (its mapping is saved): `problems` field by field, or
+    `fee_refused` when the extra monthly fee was not confirmed."""
+
+    problems: dict[str, str] | None = None
+    fee_refused = False
+
+
+class MappingIncomplete(ActivationRefused):
     """Activation refused: `problems` says what is wrong, field by field."""
 
     def __init__(self, problems: dict[str, str]) -> None:
@@ -95,8 +103,10 @@ class MappingIncomplete(Exception):
         self.problems = problems
 
 
-class FeeNotConfirmed(Exception):
+class FeeNotConfirmed(ActivationRefused):
     """Activating this outlet costs `fee` a month more, for `monthly_total`; the owner must confirm."""
+
+    fee_refused = True
 
     def __init__(self, *, fee: int, monthly_total: int) -> None:
         super().__init__(f"This outlet costs {fee} a month; the store would pay {monthly_total} a month.")

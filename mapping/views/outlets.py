@@ -17,17 +17,14 @@ import accurate
 from mapping import selectors
 from mapping.forms import OutletMappingForm
 from mapping.models import Connection, OutletMapping
-from mapping.services.lists import accurate_lists_refresh
+from mapping.services.outlet_save import outlet_mapping_save
 from mapping.services.outlets import (
-    FeeNotConfirmed,
-    MappingIncomplete,
+    ActivationRefused,
     activation_fee,
     mapping_defaults,
     mapping_problems,
     mapping_values,
-    outlet_activate,
     outlet_deactivate,
-    outlet_mapping_update,
     store_monthly_fee,
 )
 from mapping.views.common import Lists, addon_required, connected, lists_for, lists_or_empty
@@ -117,49 +114,47 @@ def outlet_mapping_post(
 ) -> HttpResponse:
     """Save; then, for "Save and activate", activate. Problems and the fee show on the same page."""
     form = OutletMappingForm(request.POST, **lists.as_kwargs())
-    mapping = store_outlet(membership, outlet.pk)[1]
     if not form.is_valid():
+        mapping = store_outlet(membership, outlet.pk)[1]
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
+    activate = request.POST.get("action") == "activate"
+    created = {
+        name: form.cleaned_data[name]
+        for name in ("new_branch", "new_warehouse", "new_clearing_no", "new_clearing_name")
+    }
     try:
-        mapping = outlet_mapping_update(
+        outlet_mapping_save(
             connection=connection,
             outlet=outlet,
             data=form.mapping_data(),
-            new_branch=form.cleaned_data["new_branch"],
-            new_warehouse=form.cleaned_data["new_warehouse"],
-            new_clearing_no=form.cleaned_data["new_clearing_no"],
-            new_clearing_name=form.cleaned_data["new_clearing_name"],
+            created=created,
+            activate=activate,
+            confirm_fee=request.POST.get("confirm_fee") == "on",
         )
     except accurate.AccurateError as error:
         form.add_error(None, str(error))
+        mapping = store_outlet(membership, outlet.pk)[1]
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
-    if request.POST.get("action") != "activate":
-        messages.success(request, _("The mapping of %(outlet)s is saved.") % {"outlet": outlet.name})
-        return redirect("mapping:outlet", outlet_id=outlet.pk)
-    # Activation checks against what Accurate has now, not the kept copy: a branch, warehouse or
-    # account may have been removed or suspended there since the lists were read.
-    try:
-        accurate_lists_refresh(connection=connection)
-    except accurate.AccurateError as error:
-        form.add_error(None, str(error))
-        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
-    lists = lists_for(membership.store, connection)
-    try:
-        outlet_activate(
-            mapping=mapping, confirm_fee=request.POST.get("confirm_fee") == "on", **lists.as_kwargs()
-        )
-    except MappingIncomplete as refused:
+    except ActivationRefused as refused:
+        mapping = store_outlet(membership, outlet.pk)[1]
+        assert mapping is not None  # saved before activation was tried
+        lists = lists_for(membership.store, connection)
         form = OutletMappingForm(
             initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
         )
         return outlet_page(
-            request, membership, outlet, mapping, form=form, lists=lists, problems=refused.problems
+            request,
+            membership,
+            outlet,
+            mapping,
+            form=form,
+            lists=lists,
+            problems=refused.problems,
+            fee_refused=refused.fee_refused,
         )
-    except FeeNotConfirmed:
-        form = OutletMappingForm(
-            initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
-        )
-        return outlet_page(request, membership, outlet, mapping, form=form, lists=lists, fee_refused=True)
+    if not activate:
+        messages.success(request, _("The mapping of %(outlet)s is saved.") % {"outlet": outlet.name})
+        return redirect("mapping:outlet", outlet_id=outlet.pk)
     messages.success(
         request, _("%(outlet)s is active: its documents now sync to Accurate.") % {"outlet": outlet.name}
     )
