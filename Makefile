@@ -33,13 +33,13 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 # Steps of `make test` run in order even under -j: services before the tests, lint first.
 .NOTPARALLEL:
 
-.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check services chromium bench clean
+.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check migrations-check services chromium bench clean
 
 help:
 	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT), SANDBOX_PORT=$(SANDBOX_PORT))"
-	@echo "make test    ruff, mypy, check --deploy, pytest on PostgreSQL and Redis, then on the embedded stack (what CI runs)"
+	@echo "make test    ruff, import contracts, mypy, check --deploy, migrations check, pytest on PostgreSQL and Redis, then on the embedded stack (what CI runs)"
 	@echo "make bench   run every bench/*.py (helpers start with _); each prints JSON lines"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff check, ruff format --check and the import contracts (lint-imports)"
 	@echo "make fmt     ruff format and ruff check --fix"
 
 # --- virtualenv (internal) ---
@@ -71,11 +71,12 @@ run: venv
 # --- tests ---
 
 test: venv-dev services chromium
-	$(MAKE) --no-print-directory lint typecheck deploy-check pytest pytest-embedded
+	$(MAKE) --no-print-directory lint typecheck deploy-check migrations-check pytest pytest-embedded
 
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 fmt: venv-dev
 	$(BIN)/ruff format .
@@ -85,11 +86,25 @@ fmt: venv-dev
 typecheck: venv-dev
 	$(TEST_ENV) $(BIN)/mypy .
 
+# Every model change has its migration: fails when makemigrations would write one.
+migrations-check: venv
+	var_dir="$$(mktemp -d)"; trap 'rm -rf "$$var_dir"' EXIT; \
+	env -u DATABASE_URL -u REDIS_URL DEBUG=1 VAR_DIR="$$var_dir" \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+
 deploy-check: venv
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Two pytest-xdist workers (each with its own test database, sandbox and Redis database, see
+# tests/xdist_redis.py), with coverage of the product's code in the test processes ([tool.coverage]
+# in pyproject.toml): the report lists the files not fully covered, then the total on its own line.
 pytest: venv-dev
-	$(TEST_ENV) $(BIN)/pytest -m "not make_run" $(PYTEST_ARGS)
+	cov_dir="$$(mktemp -d)"; trap 'rm -rf "$$cov_dir"' EXIT; \
+	$(TEST_ENV) COVERAGE_FILE="$$cov_dir/.coverage" $(BIN)/python -m pytest -p tests.xdist_redis \
+		-n 2 --dist worksteal -m "not make_run" --cov --cov-report=term:skip-covered $(PYTEST_ARGS); \
+	if [ -f "$$cov_dir/.coverage" ]; then \
+		echo "Coverage total: $$(COVERAGE_FILE="$$cov_dir/.coverage" $(BIN)/coverage report --format=total)%"; \
+	fi
 
 # The embedded configuration `make run` uses: SQLite, the filesystem broker, the in-process rate
 # limiter, no server. The tests marked `embedded` run a second time here (each code path that

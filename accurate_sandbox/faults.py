@@ -63,6 +63,13 @@ class Faults:
             self.settings = FaultSettings(**current)
             return asdict(self.settings)
 
+    def reset(self, settings: FaultSettings) -> None:
+        """The given settings, and the failed and dropped counts back to zero."""
+        with self.lock:
+            self.settings = settings
+            self.failed = 0
+            self.dropped = 0
+
     def tax_rule(self) -> TaxRule:
         settings = self.settings
         return TaxRule(mode=settings.tax_mode, rate=settings.rate())

@@ -92,7 +92,7 @@ def reset(sandbox: Sandbox, request: Request) -> Response:
     sandbox.stats.reset()
     sandbox.limiter.reset()
     config = sandbox.config
-    sandbox.faults.settings = FaultSettings(config.latency_ms, config.fail_rate, config.drop_rate)
+    sandbox.faults.reset(FaultSettings(config.latency_ms, config.fail_rate, config.drop_rate))
     return json_response({"removed": removed})
 
 

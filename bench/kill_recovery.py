@@ -11,7 +11,7 @@ beat schedule come from settings (SYNC_LEASE_SECONDS 30, renewed every 10 s; "sy
 every SYNC_TAKE_BACK_EVERY_SECONDS 15; ACCURATE_RATE_PER_SECOND and ACCURATE_MAX_IN_FLIGHT 7); the
 variables that would change them are removed from the environment. Steps:
 
-- starts `manage.py accurate_sandbox` with Accurate's limits (8 requests started per second and 8
+- starts `python -m accurate_sandbox` with Accurate's limits (8 requests started per second and 8
   in flight per token) and LATENCY_MS on every data call (sync_throughput.py uses 150 ms; a little
   more here, so that a batch is in flight for a while and the kill lands mid-batch),
 - connects a fresh store through the OAuth pages (bench/_sync_setup.py, as sync_throughput.py does),

@@ -1,6 +1,6 @@
 """Sandbox benchmark: sales invoices accepted per second through bulk-save.do, no latency.
 
-Run alone: `python bench/sandbox.py`. It starts `manage.py accurate_sandbox` on a free loopback port
+Run alone: `python bench/sandbox.py`. It starts `python -m accurate_sandbox` on a free loopback port
 with a temporary data file and the limits raised, gets a token through the OAuth pages, opens a
 database, creates a few items, then posts pre-built bulk-save batches of 100 invoices (3 lines each)
 from one client for a bounded time. Prints one JSON line: {"figure": …, "value": …, "unit": …}.

@@ -3,7 +3,7 @@
 Run alone: `python bench/sync_throughput.py` (also run by `make bench`). It needs PostgreSQL
 (DATABASE_URL, default: a local `iseller_accurate_bench`, created and migrated if missing) and Redis
 (REDIS_URL, default db 14 of the local Redis, which the tests do not use: broker and shared limiter).
-It starts `manage.py accurate_sandbox` on a free port with its own data file, 150 ms latency on every
+It starts `python -m accurate_sandbox` on a free port with its own data file, 150 ms latency on every
 data call and Accurate's limits (8 requests started per second and 8 in flight per token), then
 
 - connects a fresh store to it through the OAuth pages (outlet mapped and active, every payment

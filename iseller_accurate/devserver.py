@@ -67,7 +67,7 @@ def services(port: int, sandbox_port: int) -> list[Service]:
         # The local stand-in for Accurate Online that the demo connects to (ACCURATE_ACCOUNT_URL).
         Service(
             "sandbox",
-            [python, "manage.py", "accurate_sandbox", "--port", str(sandbox_port)],
+            [python, "-m", "accurate_sandbox", "--port", str(sandbox_port)],
             "Accurate sandbox listening on",
         ),
     ]

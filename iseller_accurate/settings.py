@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "outlets",
     "mapping",
     "sync",
-    "accurate_sandbox",
 ]
 
 MIDDLEWARE = [
@@ -222,9 +221,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 SYNC_RUNNING_TIMEOUT_SECONDS = int(os.environ.get("SYNC_RUNNING_TIMEOUT_SECONDS", "900"))
 # Documents due this long with nothing reaching Accurate: the pages say syncing has stopped.
 SYNC_STALLED_AFTER_SECONDS = int(os.environ.get("SYNC_STALLED_AFTER_SECONDS", "600"))
+# The one retry policy (iseller_accurate/retry.py): a wait doubling from the base to the maximum, plus
+# up to a quarter more at random. Documents back off through their due time; a product push batch
+# through Celery retries, kept short (it has few attempts and the merchant watches its progress).
+SYNC_RETRY_BASE_SECONDS = float(os.environ.get("SYNC_RETRY_BASE_SECONDS", "30"))
+SYNC_RETRY_MAX_SECONDS = float(os.environ.get("SYNC_RETRY_MAX_SECONDS", "1800"))
+PRODUCT_PUSH_RETRY_BASE_SECONDS = float(os.environ.get("PRODUCT_PUSH_RETRY_BASE_SECONDS", "5"))
+PRODUCT_PUSH_RETRY_MAX_SECONDS = float(os.environ.get("PRODUCT_PUSH_RETRY_MAX_SECONDS", "300"))
 
 # --- Accurate Online ---
-# The embedded run talks to the local sandbox (`manage.py accurate_sandbox --port 8001`), which knows
+# The embedded run talks to the local sandbox (`python -m accurate_sandbox --port 8001`), which knows
 # this client id and secret; they are not secrets. Production sets the real ones.
 ACCURATE_ACCOUNT_URL = os.environ.get(
     "ACCURATE_ACCOUNT_URL", "http://127.0.0.1:8001" if DEBUG else "https://account.accurate.id"

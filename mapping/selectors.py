@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from mapping.models import AccurateList, AddOn, Connection, OutletMapping, SyncSettings
+from mapping.services.lists import accurate_lists_refresh
 from outlets.models import Outlet, Store
 
 
@@ -24,9 +25,7 @@ def accurate_list(connection: Connection, kind: str) -> list[dict[str, Any]]:
     spends rate limit, and raises AccurateError when Accurate fails)."""
     kept = AccurateList.objects.filter(connection=connection, kind=kind).first()
     if kept is None:
-        # Imported here: services import selectors elsewhere; this is the one read that may write.
-        from mapping.services.lists import accurate_lists_refresh
-
+        # The one read that may write: the lists are fetched the first time they are read.
         accurate_lists_refresh(connection=connection)
         kept = AccurateList.objects.get(connection=connection, kind=kind)
     return list(kept.rows)

@@ -26,7 +26,7 @@ from outlets import selectors
 from outlets.forms import ApiKeyCreateForm
 from outlets.models import Membership, Outlet
 from outlets.services.stores import api_key_create, api_key_revoke
-from sync import selectors as sync_selectors
+from sync import outbox
 
 P = ParamSpec("P")
 StorePage = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
@@ -68,7 +68,7 @@ class OutletRow:
     outlet: Outlet
     orders: int
     sales: Decimal
-    sync: sync_selectors.StatusCounts
+    sync: outbox.StatusCounts
 
 
 @require_GET
@@ -76,18 +76,18 @@ class OutletRow:
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     store = membership.store
     sales = selectors.sales_by_outlet(store)
-    counts = sync_selectors.activity_counts_by_outlet(store)
+    counts = outbox.activity_counts_by_outlet(store)
     no_sales = selectors.OutletSales(orders=0, sales=Decimal(0))
     rows = [
         OutletRow(
             outlet=outlet,
             orders=sales.get(outlet.pk, no_sales).orders,
             sales=sales.get(outlet.pk, no_sales).sales,
-            sync=counts.get(outlet.pk, sync_selectors.StatusCounts()),
+            sync=counts.get(outlet.pk, outbox.StatusCounts()),
         )
         for outlet in selectors.outlets_for_store(store)
     ]
-    activities = sync_selectors.activities_recent(store, limit=20)
+    activities = outbox.activities_recent(store, limit=20)
     return page(
         request,
         membership,

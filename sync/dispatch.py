@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mapping.models import Connection
 from sync.engine.claim import lanes_ensure, lanes_free, next_kind
+from sync.schedule import activities_release_due
 
 
 def lanes() -> int:
@@ -27,7 +28,8 @@ def pushes_enqueue(connection: Connection, now: datetime) -> int:
         return 0
     lanes_ensure(connection.pk, lanes())
     count = lanes_free(connection, lanes(), now)
-    from sync.tasks import push  # tasks import this module
+    # Imported here: a cycle, sync.tasks imports this module at its top.
+    from sync.tasks import push
 
     for _ in range(count):
         push.delay(connection.pk)
@@ -41,8 +43,6 @@ def pushes_enqueue_for_store(store_id: int, now: datetime | None = None) -> int:
 
 def dispatch(*, now: datetime) -> int:
     """Release what the schedules make due, then enqueue pushes. Returns the tasks enqueued."""
-    from sync.schedule import activities_release_due
-
     enqueued = 0
     for connection in Connection.objects.filter(status=Connection.Status.CONNECTED).select_related("store"):
         activities_release_due(store=connection.store, now=now)

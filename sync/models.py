@@ -265,19 +265,45 @@ class SyncActivity(models.Model):
         return f"{self.get_kind_display()} {self.pos_number} ({self.status})"
 
 
+class Outcome(models.TextChoices):
+    """What a try came to, for one document, one row and its attempt: the engine's one vocabulary.
+
+    Members go from best to worst: a row takes the worst outcome of its documents (`severity`). An
+    attempt records `recorded` (a pause is recorded as a retry: the row waits, due, and goes again
+    once the connection is reconnected). A success whose totals still differ from the POS makes its
+    row Synced with a difference; its attempt is a success all the same.
+    """
+
+    SUCCESS = "success", _("Success")
+    WAITING = "waiting", _("Waiting for another document")
+    RETRY = "retry", _("Will retry")
+    PAUSED = "paused", _("Paused until the connection is reconnected")
+    FAILED = "failed", _("Failed")
+
+    @property
+    def severity(self) -> int:
+        """How bad it is: 0 for a success, most for a failure."""
+        return list(Outcome).index(self)
+
+    @property
+    def recorded(self) -> Outcome:
+        """What a SyncAttempt stores for it (one of ATTEMPT_OUTCOMES)."""
+        return Outcome.RETRY if self is Outcome.PAUSED else self
+
+
+# The outcomes a SyncAttempt stores, in the order of its choices.
+ATTEMPT_OUTCOMES = (Outcome.SUCCESS, Outcome.RETRY, Outcome.FAILED, Outcome.WAITING)
+
+
 class SyncAttempt(models.Model):
     """One try of one activity: what was sent to Accurate, what it answered, how long, the outcome."""
 
-    class Outcome(models.TextChoices):
-        SUCCESS = "success", _("Success")
-        RETRY = "retry", _("Will retry")
-        FAILED = "failed", _("Failed")
-        WAITING = "waiting", _("Waiting for another document")
+    Outcome = Outcome
 
     activity = models.ForeignKey(SyncActivity, on_delete=models.CASCADE, related_name="attempts_log")
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(max_length=10, choices=[(o.value, o.label) for o in ATTEMPT_OUTCOMES])
     message = models.TextField(blank=True, default="")
     # [{"module", "action", "number", "payload"}] and [{"module", "number", "ok", "id", "messages"}].
     sent = models.JSONField(default=list)

@@ -102,8 +102,8 @@ def activities_release(
     if outlet is not None:
         rows = rows.filter(outlet=outlet)
     released = release(rows, now)
-    # Imported here: the dispatcher loads the engine, and calls this module itself. Enqueued even
-    # when nothing was held: rows already due are pushed now too.
+    # Imported here: a cycle, sync.dispatch imports this module at its top (`dispatch` releases
+    # what is due first). Enqueued even when nothing was held: rows already due are pushed now too.
     from sync.dispatch import pushes_enqueue_for_store
 
     store_id = store.pk

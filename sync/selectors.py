@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 
 from mapping.models import Connection, OutletMapping
 from outlets.models import Outlet, Store
@@ -18,45 +16,6 @@ from .models import SyncActivity
 
 Status = SyncActivity.Status
 Kind = SyncActivity.Kind
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    """The three states a merchant sees. Running is still Pending to them: it has not landed yet."""
-
-    pending: int = 0
-    failed: int = 0
-    success: int = 0  # on the dashboard: synced since the store's midnight
-
-
-def activities_for_store(store: Store) -> QuerySet[SyncActivity]:
-    return SyncActivity.objects.filter(store=store).select_related("outlet")
-
-
-def activities_recent(store: Store, *, limit: int = 20) -> list[SyncActivity]:
-    """The store's newest outbox rows, newest first (id breaks ties within one bulk insert)."""
-    return list(activities_for_store(store).order_by("-created_at", "-id")[:limit])
-
-
-def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> dict[int, StatusCounts]:
-    """Per outlet id of the store: rows Pending (or Running), Failed, and synced since the store's
-    midnight. Outlets with none are absent. Each count reads a partial or narrow index, so the
-    dashboard stays quick with a million rows (counting every success ever would read them all)."""
-    now = now or timezone.now()
-    midnight = timezone.localtime(now, ZoneInfo(store.time_zone)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    # Outlet documents only: a product push batch belongs to no outlet.
-    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False)
-    found: dict[int, dict[str, int]] = {}
-    for name, subset in (
-        ("pending", rows.filter(status__in=[Status.PENDING, Status.RUNNING])),
-        ("failed", rows.filter(status=Status.FAILED)),
-        ("success", rows.filter(completed_at__gte=midnight, status=Status.SUCCESS)),
-    ):
-        for outlet_id, count in subset.values_list("outlet_id").annotate(n=Count("id")).order_by():
-            found.setdefault(outlet_id, {})[name] = count
-    return {outlet_id: StatusCounts(**counts) for outlet_id, counts in found.items()}
 
 
 def connection_status(store: Store) -> str:

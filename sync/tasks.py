@@ -11,6 +11,8 @@ from .dispatch import lanes, pushes_enqueue_for_store
 from .engine.orphans import activities_take_back, running_timeout
 from .engine.run import connection_push
 from .product_push import services as product_push
+from .reconcile.due import reconciliations_queue_due
+from .reconcile.services import reconciliation_run
 
 
 @shared_task(name="sync.tasks.requeue_stale_activities")
@@ -87,14 +89,10 @@ def send_failure_digests() -> int:
 def reconcile(reconciliation_id: int) -> str:
     """One outlet day read back from Accurate and compared. Safe to run twice: a run claims the check,
     and a second finds it claimed (or done) and ends."""
-    from .reconcile.services import reconciliation_run
-
     return reconciliation_run(reconciliation_id=reconciliation_id)
 
 
 @shared_task(name="sync.tasks.reconcile_due")
 def reconcile_due() -> int:
     """Beat: queue the checks of the outlet days whose schedule has run, and the ones to try again."""
-    from .reconcile.due import reconciliations_queue_due
-
     return reconciliations_queue_due(now=timezone.now())

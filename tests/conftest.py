@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 from outlets.models import Outlet, Product, Store
 from outlets.services.stores import api_key_create, member_create, outlet_create, store_create
 
-# The live Accurate sandbox: `sandbox` and `sandbox_module` fixtures.
+# The live Accurate sandbox: one process per session (per xdist worker), reset for each test
+# (`sandbox`) or module (`sandbox_module`).
 pytest_plugins = ["tests.sandbox_fixture"]
 
 

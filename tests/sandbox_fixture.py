@@ -1,9 +1,13 @@
-"""Pytest plugin: a live Accurate sandbox process (`manage.py accurate_sandbox`) for tests to talk to.
+"""Pytest plugin: a live Accurate sandbox process (`python -m accurate_sandbox`) for tests to talk to.
 
     pytest_plugins = ["tests.sandbox_fixture"]
 
-`sandbox` starts one per test; `sandbox_module` one per test module (call `.reset()` between tests).
-Both run on a free loopback port with their own temporary SQLite file and stop the process at the end.
+One sandbox process per test session (per xdist worker), started on first use on a free loopback
+port with its own temporary SQLite file, and stopped at the end. `sandbox` hands it to a test and
+`sandbox_module` to a test module, each time back to the seed (`POST /_sandbox/reset`: documents,
+stock, numbering, counters and faults; tokens and sessions stay) once no request of an earlier test
+is still in flight. A test that needs a sandbox started with other flags starts its own
+(`start_sandbox`), and so do the end-to-end sync tests (tests/e2e/sync_support.py).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +29,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 20.0
+IDLE_TIMEOUT_S = 20.0
+POLL_S = 0.02
 HTTP_TIMEOUT = 10
 EMAIL = "merchant@sandbox.example"
 PASSWORD = "sandbox"
@@ -92,6 +98,27 @@ class SandboxProcess:
 
     def reset(self) -> dict[str, Any]:
         return self._post("/_sandbox/reset")
+
+    # --- waiting on its counters instead of sleeping ---
+
+    def in_flight(self) -> int:
+        """Requests the sandbox is handling right now, over every token."""
+        per_token = self.inspect()["limits"]["per_token"]
+        return sum(int(state["in_flight"]) for state in per_token.values())
+
+    def wait_until(self, what: str, ready: Callable[[], bool], timeout: float = IDLE_TIMEOUT_S) -> None:
+        """Poll `ready` (bounded); fail with `what` when the time runs out."""
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sandbox at {self.url}: no {what} within {timeout:.0f} s")
+            time.sleep(POLL_S)
+
+    def clean(self) -> None:
+        """Back to the seed for the next test, once nothing an earlier test sent is still running
+        (a request that finished after the reset would leave its document behind)."""
+        self.wait_until("idle moment", lambda: self.in_flight() == 0)
+        self.reset()
 
     # --- the OAuth flow without a browser ---
 
@@ -174,13 +201,13 @@ def free_port() -> int:
 
 
 def start_sandbox(folder: Path, *extra: str) -> SandboxProcess:
-    """Start `manage.py accurate_sandbox` and wait (bounded) until it answers."""
+    """Start `python -m accurate_sandbox` and wait (bounded) until it answers."""
     port = free_port()
     data_file = folder / "sandbox.sqlite3"
     log = (folder / "sandbox.log").open("wb")
     argv = [
         sys.executable,
-        "manage.py",
+        "-m",
         "accurate_sandbox",
         "--port",
         str(port),
@@ -215,17 +242,55 @@ def stop_sandbox(sandbox: SandboxProcess) -> None:
             sandbox.process.wait()
 
 
+class SharedSandbox:
+    """One sandbox process for the session, started with `flags` on first use; started again if it
+    died, so one crash fails one test, not every test after it."""
+
+    def __init__(self, factory: pytest.TempPathFactory, *flags: str) -> None:
+        self.factory = factory
+        self.flags = flags
+        self.running: SandboxProcess | None = None
+
+    def clean(self) -> SandboxProcess:
+        """The process, back to the seed."""
+        if self.running is None or self.running.process.poll() is not None:
+            if self.running is not None:
+                stop_sandbox(self.running)
+            self.running = start_sandbox(self.factory.mktemp("sandbox"), *self.flags)
+        self.running.clean()
+        return self.running
+
+    def stop(self) -> None:
+        if self.running is not None:
+            stop_sandbox(self.running)
+            self.running = None
+
+
+@pytest.fixture(scope="session")
+def sandbox_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedSandbox]:
+    """The session's sandbox process with Accurate's limits (8 per second, 8 in flight per token)."""
+    shared = SharedSandbox(tmp_path_factory)
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxProcess]:
-    """A sandbox process of its own for this test."""
-    running = start_sandbox(tmp_path)
-    yield running
-    stop_sandbox(running)
+def sandbox(sandbox_shared: SharedSandbox) -> SandboxProcess:
+    """The session's sandbox, back to the seed for this test."""
+    return sandbox_shared.clean()
 
 
 @pytest.fixture(scope="module")
-def sandbox_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """One sandbox process for the whole test module: reset it where a test needs a clean slate."""
-    running = start_sandbox(tmp_path_factory.mktemp("sandbox"))
-    yield running
-    stop_sandbox(running)
+def sandbox_module(sandbox_shared: SharedSandbox) -> SandboxProcess:
+    """The session's sandbox, back to the seed for this module: reset it where a test needs a clean
+    slate."""
+    return sandbox_shared.clean()
+
+
+@pytest.fixture(scope="session")
+def sandbox_fast_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedSandbox]:
+    """The session's sandbox process with the limits raised, for tests of its documents (the limit
+    tests start their own)."""
+    shared = SharedSandbox(tmp_path_factory, "--rate-limit", "10000", "--in-flight-limit", "100")
+    yield shared
+    shared.stop()

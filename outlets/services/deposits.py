@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from outlets.models import Deposit, Outlet
-from sync.models import SyncActivity
-from sync.services import activity_record
+from sync.outbox import Kind, activity_record
 
 from .documents import Data, Ingested, document_ingest
 
@@ -28,5 +27,5 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
         customer_name=data["customer_name"],
         note=data["note"],
     )
-    activity_record(kind=SyncActivity.Kind.DEPOSIT, outlet=outlet, document=deposit, number=deposit.number)
+    activity_record(kind=Kind.DEPOSIT, outlet=outlet, document=deposit, number=deposit.number)
     return deposit

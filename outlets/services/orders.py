@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 
 from iseller_accurate.db import insert_rows
 from outlets.models import Order, OrderLine, Outlet, Payment, Product, Shift
-from sync.models import SyncActivity
-from sync.services import (
+from sync.outbox import (
+    Kind,
+    Status,
     activities_record,
     activity_cancel,
     activity_has_succeeded,
@@ -147,9 +148,9 @@ def order_replace(*, outlet: Outlet, number: str, data: OrderData) -> OrderResul
         OrderLine.objects.filter(order=order).delete()
         Payment.objects.filter(order=order).delete()
         _insert_children([item], lookups, orders=[fresh])
-        activity = activity_open_for_update(kind=SyncActivity.Kind.ORDER, document=order)
+        activity = activity_open_for_update(kind=Kind.ORDER, document=order)
         if activity is None:
-            activity_record(kind=SyncActivity.Kind.ORDER, outlet=outlet, document=fresh, number=number)
+            activity_record(kind=Kind.ORDER, outlet=outlet, document=fresh, number=number)
         else:
             activity_requeue(activity=activity, reason=f"The order changed (version {fresh.version}).")
         return OrderResult(0, number, "created", order=fresh)
@@ -169,15 +170,15 @@ def order_void(*, outlet: Outlet, number: str, voided_at: datetime) -> tuple[Ord
             raise DocumentConflict(
                 f"Order '{number}' has refunds; it cannot be voided. Refund the rest instead."
             )
-        activity = activity_open_for_update(kind=SyncActivity.Kind.ORDER, document=order)
-        if activity is not None and activity.status == SyncActivity.Status.RUNNING:
+        activity = activity_open_for_update(kind=Kind.ORDER, document=order)
+        if activity is not None and activity.status == Status.RUNNING:
             raise DocumentConflict(
                 f"Order '{number}' is being sent to Accurate right now; void it again in a minute."
             )
         if activity is not None:
             activity_cancel(activity=activity, reason="Voided at the POS before it was synced.")
-        elif activity_has_succeeded(kind=SyncActivity.Kind.ORDER, document=order):
-            activity_record(kind=SyncActivity.Kind.ORDER_VOID, outlet=outlet, document=order, number=number)
+        elif activity_has_succeeded(kind=Kind.ORDER, document=order):
+            activity_record(kind=Kind.ORDER_VOID, outlet=outlet, document=order, number=number)
         order.status = Order.Status.VOID
         order.voided_at = voided_at
         order.version += 1
@@ -186,14 +187,14 @@ def order_void(*, outlet: Outlet, number: str, voided_at: datetime) -> tuple[Ord
 
 
 def _refuse_if_synced_or_running(order: Order) -> None:
-    synced = activity_has_succeeded(kind=SyncActivity.Kind.ORDER, document=order)
+    synced = activity_has_succeeded(kind=Kind.ORDER, document=order)
     if synced is not None:
         raise DocumentConflict(
             f"Order '{order.number}' is already in Accurate as invoice "
             f"'{synced.accurate_number}'; post a refund instead of changing it."
         )
-    activity = activity_open_for_update(kind=SyncActivity.Kind.ORDER, document=order)
-    if activity is not None and activity.status == SyncActivity.Status.RUNNING:
+    activity = activity_open_for_update(kind=Kind.ORDER, document=order)
+    if activity is not None and activity.status == Status.RUNNING:
         raise DocumentConflict(
             f"Order '{order.number}' is being sent to Accurate right now; retry in a minute."
         )
@@ -279,7 +280,7 @@ def _insert(outlet: Outlet, items: list[_Pending], lookups: _Lookups) -> None:
     orders = Order.objects.bulk_create([item.order for item in items if item.order is not None])
     _insert_children(items, lookups, orders=orders)
     completed = [(order.pk, order.number) for order in orders if order.status == Order.Status.COMPLETED]
-    activities_record(kind=SyncActivity.Kind.ORDER, outlet=outlet, sources=completed)
+    activities_record(kind=Kind.ORDER, outlet=outlet, sources=completed)
 
 
 def _insert_children(items: Sequence[_Pending], lookups: _Lookups, *, orders: list[Order]) -> None:

@@ -2,16 +2,18 @@
 
 A body is normalised after validation (defaults filled in, decimals in canonical digits, times in
 UTC), so `"1000"` and `"1000.00"`, or `+07:00` and `Z` for the same instant, are the same document.
+A stored document keeps the hash of its normalised body (`payload_hash`, the one hash the sync also
+uses for what it sends to Accurate: iseller_accurate/hashing.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+from iseller_accurate.hashing import payload_hash as payload_hash
 
 JSONValue = Any
 
@@ -31,11 +33,6 @@ def normalise(value: Any) -> JSONValue:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def payload_hash(payload: JSONValue) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def payload_diff(old: JSONValue, new: JSONValue, path: str = "") -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from outlets.models import Outlet, Payout
-from sync.models import SyncActivity
-from sync.services import activity_record
+from sync.outbox import Kind, activity_record
 
 from .documents import Data, Ingested, document_ingest
 from .errors import DocumentInvalid
@@ -51,5 +50,5 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
         reference=data["reference"],
         note=data["note"],
     )
-    activity_record(kind=SyncActivity.Kind.PAYOUT, outlet=outlet, document=payout, number=payout.number)
+    activity_record(kind=Kind.PAYOUT, outlet=outlet, document=payout, number=payout.number)
     return payout

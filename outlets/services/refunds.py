@@ -9,8 +9,7 @@ from typing import Any
 from django.db.models import Sum
 
 from outlets.models import Order, OrderLine, Outlet, Refund, RefundLine
-from sync.models import SyncActivity
-from sync.services import activity_record
+from sync.outbox import Kind, activity_record
 
 from .documents import Data, Ingested, document_ingest, lines_create, products_resolve
 from .errors import DocumentInvalid
@@ -47,7 +46,7 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
         total=data["total"],
     )
     lines_create(model=RefundLine, parent={"refund": refund}, lines=lines, products=products)
-    activity_record(kind=SyncActivity.Kind.REFUND, outlet=outlet, document=refund, number=refund.number)
+    activity_record(kind=Kind.REFUND, outlet=outlet, document=refund, number=refund.number)
     return refund
 
 

@@ -3,26 +3,49 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from outlets.models import (
     Adjustment,
     AdjustmentLine,
     Outlet,
+    PosDocument,
     StockTake,
     StockTakeLine,
     Transfer,
     TransferLine,
 )
-from sync.models import SyncActivity
-from sync.services import activity_record
+from sync.outbox import Kind, activity_record
 
 from .documents import Data, Ingested, document_ingest, lines_create, products_resolve
 from .errors import DocumentConflict, DocumentInvalid, DocumentNotFound
 
-Kind = SyncActivity.Kind
+D = TypeVar("D", bound=PosDocument)
+
+
+def _stock_document_create(
+    model: type[D],
+    *,
+    lines_model: type[models.Model],
+    lines_parent: str,
+    kind: str,
+    outlet: Outlet,
+    data: Data,
+    payload: dict[str, Any],
+    digest: str,
+    **fields: Any,
+) -> D:
+    """What a transfer, an adjustment and a stock take have in common once their body is valid: the
+    document, its lines (each naming a product of the store) and its Pending outbox row."""
+    products = products_resolve(outlet, data["lines"])
+    document = model._default_manager.create(
+        outlet=outlet, number=data["number"], payload=payload, payload_hash=digest, **fields
+    )
+    lines_create(model=lines_model, parent={lines_parent: document}, lines=data["lines"], products=products)
+    activity_record(kind=kind, outlet=outlet, document=document, number=document.number)
+    return document
 
 
 def transfer_send(*, outlet: Outlet, data: Data) -> Ingested[Transfer]:
@@ -41,19 +64,20 @@ def _transfer_create(outlet: Outlet, data: Data, payload: dict[str, Any], digest
     received_at = data["received_at"]
     if received_at is not None and received_at < data["sent_at"]:
         raise DocumentInvalid({"received_at": "A transfer cannot be received before it was sent."})
-    products = products_resolve(outlet, data["lines"])
-    transfer = Transfer.objects.create(
+    transfer = _stock_document_create(
+        Transfer,
+        lines_model=TransferLine,
+        lines_parent="transfer",
+        kind=Kind.TRANSFER_OUT,
         outlet=outlet,
-        number=data["number"],
+        data=data,
         payload=payload,
-        payload_hash=digest,
+        digest=digest,
         to_outlet=to_outlet,
         sent_at=data["sent_at"],
         received_at=received_at,
         note=data["note"],
     )
-    lines_create(model=TransferLine, parent={"transfer": transfer}, lines=data["lines"], products=products)
-    activity_record(kind=Kind.TRANSFER_OUT, outlet=outlet, document=transfer, number=transfer.number)
     if received_at is not None:
         activity_record(kind=Kind.TRANSFER_IN, outlet=to_outlet, document=transfer, number=transfer.number)
     return transfer
@@ -92,23 +116,18 @@ def adjustment_create(*, outlet: Outlet, data: Data) -> Ingested[Adjustment]:
 
 
 def _adjustment_create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) -> Adjustment:
-    products = products_resolve(outlet, data["lines"])
-    adjustment = Adjustment.objects.create(
+    return _stock_document_create(
+        Adjustment,
+        lines_model=AdjustmentLine,
+        lines_parent="adjustment",
+        kind=Kind.ADJUSTMENT,
         outlet=outlet,
-        number=data["number"],
+        data=data,
         payload=payload,
-        payload_hash=digest,
+        digest=digest,
         adjusted_at=data["adjusted_at"],
         reason=data["reason"],
     )
-    lines_create(
-        model=AdjustmentLine,
-        parent={"adjustment": adjustment},
-        lines=data["lines"],
-        products=products,
-    )
-    activity_record(kind=Kind.ADJUSTMENT, outlet=outlet, document=adjustment, number=adjustment.number)
-    return adjustment
 
 
 def stock_take_create(*, outlet: Outlet, data: Data) -> Ingested[StockTake]:
@@ -128,20 +147,15 @@ def _stock_take_create(outlet: Outlet, data: Data, payload: dict[str, Any], dige
         first_seen.setdefault(line["product"], index)
     if errors:
         raise DocumentInvalid(errors, "Count each product once per stock take.")
-    products = products_resolve(outlet, data["lines"])
-    stock_take = StockTake.objects.create(
+    return _stock_document_create(
+        StockTake,
+        lines_model=StockTakeLine,
+        lines_parent="stock_take",
+        kind=Kind.STOCK_TAKE,
         outlet=outlet,
-        number=data["number"],
+        data=data,
         payload=payload,
-        payload_hash=digest,
+        digest=digest,
         counted_at=data["counted_at"],
         note=data["note"],
     )
-    lines_create(
-        model=StockTakeLine,
-        parent={"stock_take": stock_take},
-        lines=data["lines"],
-        products=products,
-    )
-    activity_record(kind=Kind.STOCK_TAKE, outlet=outlet, document=stock_take, number=stock_take.number)
-    return stock_take

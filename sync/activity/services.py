@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from mapping.models import Connection
 from outlets.models import Store
+from sync import dispatch
 from sync.models import SyncActivity
 from sync.selectors import connection_status, outlets_ready_q
 
@@ -75,11 +76,8 @@ def _requeue(rows: QuerySet[SyncActivity], store: Store) -> int:
         updated_at=now,
     )
     if count:
-        # Imported here: the dispatcher loads the engine.
-        from sync.dispatch import pushes_enqueue_for_store
-
         store_id = store.pk
-        transaction.on_commit(lambda: pushes_enqueue_for_store(store_id))
+        transaction.on_commit(lambda: dispatch.pushes_enqueue_for_store(store_id))
     return count
 
 

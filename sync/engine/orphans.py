@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from iseller_accurate.db import insert_rows
-from sync.models import PushLease, SyncActivity, SyncAttempt
+from sync.engine.outcomes import AttemptRow
+from sync.models import Outcome, PushLease, SyncActivity, SyncAttempt
 
 Status = SyncActivity.Status
 WORKER_STOPPED = "The worker stopped while pushing; Accurate will be checked before sending again."
@@ -61,18 +62,16 @@ def activities_take_back(*, now: datetime, timeout: timedelta, store_id: int | N
 
 def _record(taken: Sequence[tuple[int, int, datetime]], now: datetime) -> None:
     """One attempt per row: the try the dead worker began when it claimed the row."""
-    insert_rows(
-        SyncAttempt,
-        [
-            {
-                "activity_id": pk,
-                "started_at": claimed_at,
-                "duration_ms": max(int((now - claimed_at).total_seconds() * 1000), 0),
-                "outcome": SyncAttempt.Outcome.RETRY,
-                "message": WORKER_STOPPED,
-                "sent": [],
-                "answered": [],
-            }
-            for pk, _store, claimed_at in taken
-        ],
-    )
+    attempts: list[AttemptRow] = [
+        {
+            "activity_id": pk,
+            "started_at": claimed_at,
+            "duration_ms": max(int((now - claimed_at).total_seconds() * 1000), 0),
+            "outcome": Outcome.RETRY,
+            "message": WORKER_STOPPED,
+            "sent": [],
+            "answered": [],
+        }
+        for pk, _store, claimed_at in taken
+    ]
+    insert_rows(SyncAttempt, attempts)

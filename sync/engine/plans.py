@@ -33,21 +33,21 @@ from sync.mappers import (
     transfer_out_number,
 )
 from sync.models import SyncActivity
-from sync.services import SOURCE_FIELD
+from sync.outbox import SOURCE_FIELD
 
 Kind = SyncActivity.Kind
-Key = tuple[str, str]  # (module, number) of a document in Accurate
+DocumentKey = tuple[str, str]  # (module, number) of a document in Accurate
 
 
 @dataclass
-class Work:
-    """One claimed row and what it needs."""
+class RowPlan:
+    """One claimed row and the documents it needs in Accurate."""
 
     activity: SyncActivity
-    plans: list[Planned] = field(default_factory=list)
+    documents: list[Planned] = field(default_factory=list)
     problem: str = ""  # set: it cannot be mapped, and fails with this message
     problem_cause: str = ""  # SyncActivity.Cause of that failure
-    needs: Key | None = None  # set: that document must be in Accurate first
+    needs: DocumentKey | None = None  # set: that document must be in Accurate first
 
 
 def _orders(ids: Sequence[int]) -> QuerySet[Order]:
@@ -89,31 +89,31 @@ def not_active(code: str) -> str:
     )
 
 
-def _plan_one(work: Work, document: Model, destinations: Mapping[int, Destination]) -> None:
-    """Fill `work` for one row: its plans, or its problem, or what it waits for."""
-    kind = work.activity.kind
+def _plan_one(plan: RowPlan, document: Model, destinations: Mapping[int, Destination]) -> None:
+    """Fill `plan` for one row: its documents, or its problem, or what it waits for."""
+    kind = plan.activity.kind
     outlet = document.outlet  # type: ignore[attr-defined]
-    to = destinations.get(work.activity.outlet_id or 0)
+    to = destinations.get(plan.activity.outlet_id or 0)
     if kind == Kind.TRANSFER_IN:
         assert isinstance(document, Transfer)
         source = destinations.get(document.outlet_id)
         if source is None or to is None:
             missing = document.outlet if source is None else document.to_outlet
-            work.problem = not_active(missing.code)
+            plan.problem = not_active(missing.code)
             return
-        work.plans = plan_transfer_in(document, source, to)
-        work.needs = ("item-transfer", transfer_out_number(document.outlet.code, document.number))
+        plan.documents = plan_transfer_in(document, source, to)
+        plan.needs = ("item-transfer", transfer_out_number(document.outlet.code, document.number))
         return
     if to is None:
-        work.problem = not_active(outlet.code)
+        plan.problem = not_active(outlet.code)
         return
     if kind == Kind.REFUND:
         assert isinstance(document, Refund)
         # The goods come back (the sales return), then the money goes out (after the return landed).
-        work.plans = [*plan_refund(document, to), *plan_refund_payment(document, to)]
-        work.needs = ("sales-invoice", invoice_number(document.order.outlet.code, document.order.number))
+        plan.documents = [*plan_refund(document, to), *plan_refund_payment(document, to)]
+        plan.needs = ("sales-invoice", invoice_number(document.order.outlet.code, document.order.number))
         return
-    work.plans = PLANNERS[kind](document, to)
+    plan.documents = PLANNERS[kind](document, to)
 
 
 # The kinds whose document needs nothing else: one mapper call with the outlet's destination.
@@ -128,24 +128,26 @@ PLANNERS: dict[str, Callable[[Any, Destination], list[Planned]]] = {
 }
 
 
-def works_for(activities: Sequence[SyncActivity], destinations: Mapping[int, Destination]) -> list[Work]:
-    """The work of a batch of rows of one kind."""
+def row_plans_for(
+    activities: Sequence[SyncActivity], destinations: Mapping[int, Destination]
+) -> list[RowPlan]:
+    """The plans of a batch of rows of one kind."""
     if not activities:
         return []
     kind = activities[0].kind
     source = SOURCE_FIELD[kind]
     documents = LOADERS[kind]([getattr(a, f"{source}_id") for a in activities])
-    works = []
+    plans = []
     for activity in activities:
-        work = Work(activity)
+        plan = RowPlan(activity)
         document = documents.get(getattr(activity, f"{source}_id"))
         try:
             if document is None:
-                work.problem = "The POS document of this sync no longer exists."
+                plan.problem = "The POS document of this sync no longer exists."
             else:
-                _plan_one(work, document, destinations)
+                _plan_one(plan, document, destinations)
         except MappingProblem as problem:
-            work.problem = str(problem)
-            work.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
-        works.append(work)
-    return works
+            plan.problem = str(problem)
+            plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
+        plans.append(plan)
+    return plans

@@ -18,102 +18,82 @@ from typing import Any
 
 from accurate import AccurateClient, AccurateError, ErrorKind, Filter, RecordResult
 from accurate.client import BULK_LIMIT, amount_of
-from sync.engine.plans import Key, Work
-from sync.engine.tracks import (
-    LABELS,
-    PAUSED,
-    SEVERITY,
-    Bound,
-    Track,
-    classify,
-    failure_cause,
-    label_of,
-    merchant_message,
-    payload_hash,
-)
-from sync.engine.verify import TOTALED, stage_verify
+from iseller_accurate.hashing import payload_hash
+from sync.engine.plans import DocumentKey, RowPlan
+from sync.engine.progress import Answer, Binding, RowProgress, SentDocument, classify, label_of
+from sync.engine.verify import TOTALED, Group, stage_verify
 from sync.mappers import Planned
-
-__all__ = [
-    "LABELS",
-    "PAUSED",
-    "SEVERITY",
-    "Bound",
-    "Pusher",
-    "Track",
-    "classify",
-    "failure_cause",
-    "merchant_message",
-    "payload_hash",
-]
+from sync.models import Outcome
 
 
 class Pusher:
     """Sends the documents of a batch of rows (all of one kind) and keeps what Accurate answered."""
 
-    def __init__(self, client: AccurateClient, works: Sequence[Work], bindings: dict[Key, Bound]) -> None:
+    def __init__(
+        self, client: AccurateClient, plans: Sequence[RowPlan], bindings: dict[DocumentKey, Binding]
+    ) -> None:
         self.client = client
-        self.tracks = [Track(work, lookup=work.activity.needs_lookup) for work in works]
+        self.rows = [RowProgress(plan, lookup=plan.activity.needs_lookup) for plan in plans]
         self.bindings = bindings  # updated as documents land; the caller stores the changes
-        self.changed: dict[Key, Bound] = {}
-        self.deleted: set[Key] = set()
+        self.changed: dict[DocumentKey, Binding] = {}
+        self.deleted: set[DocumentKey] = set()
         self.calls = 0
         self.started = time.monotonic()
         # Accurate's own total of the documents it answered for in this run (saves, lookups).
-        self.totals: dict[Key, Decimal] = {}
+        self.totals: dict[DocumentKey, Decimal] = {}
         # The last answer noted for each document: the total checks add their figures to it.
-        self.answers: dict[Key, dict[str, Any]] = {}
+        self.answers: dict[DocumentKey, Answer] = {}
 
     # --- the run ---
 
-    def run(self) -> list[Track]:
-        for track in self.tracks:
-            self._prepare(track)
-        stages = sorted({p.stage for t in self.tracks if t.alive for p in t.work.plans})
+    def run(self) -> list[RowProgress]:
+        for row in self.rows:
+            self._prepare(row)
+        stages = sorted({p.stage for row in self.rows if row.alive for p in row.plan.documents})
         for stage in stages:
             groups = self._groups(stage)
             stage_documents = dict(groups)  # the settled ones too: they are checked all the same
             self._look_up(
-                [key for key, (planned, tracks) in groups.items() if any(t.lookup for t in tracks)], groups
+                [key for key, (planned, rows) in groups.items() if any(row.lookup for row in rows)], groups
             )
-            for key, (planned, tracks) in list(groups.items()):
-                if not any(t.alive for t in tracks) or self._settled(key, planned):
+            for key, (planned, rows) in list(groups.items()):
+                if not any(row.alive for row in rows) or self._settled(key, planned):
                     groups.pop(key)
             self._send(groups)
             stage_verify(self, stage_documents)
-        for track in self.tracks:
-            track.lookup = track.lookup and not track.alive
-        return self.tracks
+        for row in self.rows:
+            row.lookup = row.lookup and not row.alive
+        return self.rows
 
-    def _prepare(self, track: Track) -> None:
-        work = track.work
-        if work.problem:
-            track.mark("failed", work.problem, cause=work.problem_cause)
-        elif work.needs is not None and work.needs not in self.bindings:
-            module, number = work.needs
-            track.mark("waiting", f"Waiting for {label_of(module)} {number} to be in Accurate first.")
+    def _prepare(self, row: RowProgress) -> None:
+        plan = row.plan
+        if plan.problem:
+            row.mark(Outcome.FAILED, plan.problem, cause=plan.problem_cause)
+        elif plan.needs is not None and plan.needs not in self.bindings:
+            module, number = plan.needs
+            row.mark(Outcome.WAITING, f"Waiting for {label_of(module)} {number} to be in Accurate first.")
 
-    def _groups(self, stage: int) -> dict[Key, tuple[Planned, list[Track]]]:
+    def _groups(self, stage: int) -> dict[DocumentKey, Group]:
         """The stage's documents, each once, with the rows that need it (two sales of one customer)."""
-        groups: dict[Key, tuple[Planned, list[Track]]] = {}
-        for track in self.tracks:
-            if not track.alive:
+        groups: dict[DocumentKey, Group] = {}
+        for row in self.rows:
+            if not row.alive:
                 continue
-            for planned in track.work.plans:
+            for planned in row.plan.documents:
                 if planned.stage == stage:
-                    groups.setdefault((planned.module, planned.number), (planned, []))[1].append(track)
+                    groups.setdefault((planned.module, planned.number), (planned, []))[1].append(row)
         return groups
 
-    def _settled(self, key: Key, planned: Planned) -> bool:
+    def _settled(self, key: DocumentKey, planned: Planned) -> bool:
         """Nothing to send: already there unchanged, or (to delete) already gone."""
-        bound = self.bindings.get(key)
+        binding = self.bindings.get(key)
         if planned.action == "delete":
-            return bound is None
-        return bound is not None and bound.payload_hash == payload_hash(planned.payload)
+            return binding is None
+        return binding is not None and binding.payload_hash == payload_hash(planned.payload)
 
     # --- lookups by number ---
 
-    def _look_up(self, keys: Sequence[Key], groups: dict[Key, tuple[Planned, list[Track]]]) -> None:
+    def _look_up(self, keys: Sequence[DocumentKey], groups: dict[DocumentKey, Group]) -> None:
         """Find documents Accurate may already have (after an unclear outcome) and bind them."""
         wanted = [
             k
@@ -130,9 +110,9 @@ class Pusher:
                     found = self._find(module, chunk)
                 except AccurateError as error:
                     for number in chunk:
-                        planned, tracks = groups[(module, number)]
-                        for track in tracks:
-                            classify(track, error, planned)
+                        planned, rows = groups[(module, number)]
+                        for row in rows:
+                            classify(row, error, planned)
                     continue
                 for number, accurate_id in found.items():
                     if (module, number) in groups:
@@ -168,29 +148,29 @@ class Pusher:
         self._total_seen((module, number), record)
         return int(record["id"])
 
-    def _total_seen(self, key: Key, record: dict[str, Any]) -> None:
+    def _total_seen(self, key: DocumentKey, record: dict[str, Any]) -> None:
         total = amount_of(record, "totalAmount")
         if total is not None:
             self.totals[key] = total
 
     # --- sending ---
 
-    def _send(self, groups: dict[Key, tuple[Planned, list[Track]]]) -> None:
-        bulk: dict[str, list[Key]] = {}
-        for key, (planned, tracks) in groups.items():
+    def _send(self, groups: dict[DocumentKey, Group]) -> None:
+        bulk: dict[str, list[DocumentKey]] = {}
+        for key, (planned, rows) in groups.items():
             if planned.action == "bulk-save":
                 bulk.setdefault(planned.module, []).append(key)
             else:
-                self._one(key, planned, tracks)
+                self._one(key, planned, rows)
         for module, keys in bulk.items():
             for start in range(0, len(keys), BULK_LIMIT):
                 self._bulk(module, keys[start : start + BULK_LIMIT], groups)
 
-    def _payload(self, key: Key, planned: Planned) -> dict[str, Any]:
-        bound = self.bindings.get(key)
-        return planned.payload if bound is None else {**planned.payload, "id": bound.accurate_id}
+    def _payload(self, key: DocumentKey, planned: Planned) -> dict[str, Any]:
+        binding = self.bindings.get(key)
+        return planned.payload if binding is None else {**planned.payload, "id": binding.accurate_id}
 
-    def _bulk(self, module: str, keys: Sequence[Key], groups: dict[Key, tuple[Planned, list[Track]]]) -> None:
+    def _bulk(self, module: str, keys: Sequence[DocumentKey], groups: dict[DocumentKey, Group]) -> None:
         payloads = [self._payload(key, groups[key][0]) for key in keys]
         for key, payload in zip(keys, payloads, strict=True):
             self.note_sent(groups[key], "bulk-save", payload)
@@ -199,23 +179,28 @@ class Pusher:
             results = self.client.bulk_save(module, payloads)
         except AccurateError as error:
             for key in keys:
-                planned, tracks = groups[key]
-                self.note_answer(tracks, planned, ok=False, messages=[str(error)])
-                for track in tracks:
-                    classify(track, error, planned)
+                planned, rows = groups[key]
+                self.note_answer(rows, planned, ok=False, messages=[str(error)])
+                for row in rows:
+                    classify(row, error, planned)
             return
-        duplicates: list[Key] = []
+        duplicates: list[DocumentKey] = []
         for key, result in zip(keys, results, strict=True):
-            planned, tracks = groups[key]
-            self._record(key, planned, tracks, result, duplicates)
+            planned, rows = groups[key]
+            self._record(key, planned, rows, result, duplicates)
         self._settle_duplicates(duplicates, groups)
 
     def _record(
-        self, key: Key, planned: Planned, tracks: list[Track], result: RecordResult, duplicates: list[Key]
+        self,
+        key: DocumentKey,
+        planned: Planned,
+        rows: list[RowProgress],
+        result: RecordResult,
+        duplicates: list[DocumentKey],
     ) -> None:
         error = result.error
         messages = [] if error is None else (error.messages or [str(error)])
-        self.note_answer(tracks, planned, ok=result.ok, accurate_id=result.id, messages=messages)
+        self.note_answer(rows, planned, ok=result.ok, accurate_id=result.id, messages=messages)
         if result.ok and result.id is not None:
             self._bind(key, result.id, payload_hash(planned.payload))
             self.totals.pop(key, None)  # an earlier figure is stale once it is saved again
@@ -225,83 +210,88 @@ class Pusher:
             if planned.module != "customer":  # a customer Accurate has is all a sale needs
                 duplicates.append(key)
         elif error is not None:
-            for track in tracks:
-                classify(track, error, planned)
+            for row in rows:
+                classify(row, error, planned)
 
-    def _settle_duplicates(self, keys: Sequence[Key], groups: dict[Key, tuple[Planned, list[Track]]]) -> None:
+    def _settle_duplicates(self, keys: Sequence[DocumentKey], groups: dict[DocumentKey, Group]) -> None:
         """ "Number already used": Accurate has it (from an earlier unclear try). Bind it by number."""
         for key in keys:
-            planned, tracks = groups[key]
+            planned, rows = groups[key]
             try:
                 accurate_id = self._detail_id(*key)
             except AccurateError as error:
-                for track in tracks:
-                    classify(track, error, planned)
+                for row in rows:
+                    classify(row, error, planned)
                 continue
             if accurate_id is None:
-                for track in tracks:
-                    track.mark(
-                        "retry",
+                for row in rows:
+                    row.mark(
+                        Outcome.RETRY,
                         f"Accurate said number {key[1]} is used but does not show it; will try again.",
                     )
             else:
                 self._bind(key, accurate_id, payload_hash(planned.payload))
 
-    def _one(self, key: Key, planned: Planned, tracks: list[Track]) -> None:
+    def _one(self, key: DocumentKey, planned: Planned, rows: list[RowProgress]) -> None:
         """A document sent alone: a stock take (save-target-quantity) or a deletion."""
-        bound = self.bindings.get(key)
+        binding = self.bindings.get(key)
         payload = self._payload(key, planned)
-        self.note_sent((planned, tracks), planned.action, payload)
+        self.note_sent((planned, rows), planned.action, payload)
         self.calls += 1
         try:
             if planned.action == "delete":
-                assert bound is not None  # settled otherwise
-                self.client.delete(planned.module, bound.accurate_id)
+                assert binding is not None  # settled otherwise
+                self.client.delete(planned.module, binding.accurate_id)
                 self.bindings.pop(key, None)
                 self.changed.pop(key, None)
                 self.deleted.add(key)
-                self.note_answer(tracks, planned, ok=True, accurate_id=bound.accurate_id, messages=[])
+                self.note_answer(rows, planned, ok=True, accurate_id=binding.accurate_id, messages=[])
                 return
             saved = self.client.save_target_quantity(payload)
         except AccurateError as error:
-            self.note_answer(tracks, planned, ok=False, messages=error.messages or [str(error)])
+            self.note_answer(rows, planned, ok=False, messages=error.messages or [str(error)])
             if planned.action == "delete" and error.kind is ErrorKind.not_found:
                 self.bindings.pop(key, None)
                 self.deleted.add(key)  # already gone from Accurate: what a deletion wants
             elif error.kind is ErrorKind.duplicate_number:
-                self._settle_duplicates([key], {key: (planned, tracks)})
+                self._settle_duplicates([key], {key: (planned, rows)})
             else:
-                for track in tracks:
-                    classify(track, error, planned)
+                for row in rows:
+                    classify(row, error, planned)
             return
-        self.note_answer(tracks, planned, ok=True, accurate_id=saved.id, messages=[])
+        self.note_answer(rows, planned, ok=True, accurate_id=saved.id, messages=[])
         self._bind(key, saved.id, payload_hash(planned.payload))
 
     # --- bookkeeping ---
 
-    def _bind(self, key: Key, accurate_id: int, hashed: str) -> None:
-        bound = Bound(accurate_id, hashed)
-        self.bindings[key] = bound
-        self.changed[key] = bound
+    def _bind(self, key: DocumentKey, accurate_id: int, hashed: str) -> None:
+        binding = Binding(accurate_id, hashed)
+        self.bindings[key] = binding
+        self.changed[key] = binding
         self.deleted.discard(key)
 
     @staticmethod
-    def note_sent(group: tuple[Planned, list[Track]], action: str, payload: dict[str, Any]) -> None:
-        planned, tracks = group
-        entry = {"module": planned.module, "action": action, "number": planned.number, "payload": payload}
-        for track in tracks:
-            track.sent.append(entry)
+    def note_sent(group: Group, action: str, payload: dict[str, Any]) -> None:
+        planned, rows = group
+        entry: SentDocument = {
+            "module": planned.module,
+            "action": action,
+            "number": planned.number,
+            "payload": payload,
+        }
+        for row in rows:
+            row.sent.append(entry)
 
     def note_answer(
         self,
-        tracks: Iterable[Track],
+        rows: Iterable[RowProgress],
         planned: Planned,
         *,
         ok: bool,
         messages: list[str],
         accurate_id: int | None = None,
     ) -> None:
-        entry: dict[str, Any] = {
+        entry: Answer = {
             "module": planned.module,
             "number": planned.number,
             "ok": ok,
@@ -309,5 +299,5 @@ class Pusher:
             "messages": messages,
         }
         self.answers[(planned.module, planned.number)] = entry
-        for track in tracks:
-            track.answered.append(entry)
+        for row in rows:
+            row.answered.append(entry)

@@ -18,10 +18,11 @@ from sync.destinations import destinations_for
 from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
 from sync.engine.orphans import activities_take_back, running_timeout
 from sync.engine.outcomes import outcomes_record, outcomes_record_crash
-from sync.engine.plans import Key, Work, works_for
-from sync.engine.push import Bound, Pusher
+from sync.engine.plans import DocumentKey, RowPlan, row_plans_for
+from sync.engine.progress import Binding
+from sync.engine.push import Pusher
 from sync.mappers import Destination
-from sync.models import AccurateBinding, SyncActivity
+from sync.models import AccurateBinding, Outcome, SyncActivity
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +55,14 @@ def next_due_in(store_id: int, now: datetime) -> float | None:
     return None if later is None else (later - now).total_seconds()
 
 
-def bindings_for(store_id: int, database_id: int, works: Sequence[Work]) -> dict[Key, Bound]:
-    keys = {(p.module, p.number) for w in works for p in w.plans} | {w.needs for w in works if w.needs}
+def bindings_for(store_id: int, database_id: int, plans: Sequence[RowPlan]) -> dict[DocumentKey, Binding]:
+    keys = {(p.module, p.number) for plan in plans for p in plan.documents}
+    keys |= {plan.needs for plan in plans if plan.needs}
     numbers = {number for _, number in keys}
-    rows = AccurateBinding.objects.filter(
+    found = AccurateBinding.objects.filter(
         store_id=store_id, database_id=database_id, number__in=numbers
     ).values_list("module", "number", "accurate_id", "payload_hash")
-    return {(m, n): Bound(i, h) for m, n, i, h in rows if (m, n) in keys}
+    return {(m, n): Binding(i, h) for m, n, i, h in found if (m, n) in keys}
 
 
 def batch_push(
@@ -73,14 +75,14 @@ def batch_push(
     """Map, push and record one claimed batch."""
     assert connection.database_id is not None
     started_at = timezone.now()
-    works = works_for(activities, destinations)
-    bindings = bindings_for(connection.store_id, connection.database_id, works)
-    pusher = Pusher(client, works, bindings)
-    tracks = pusher.run()
+    plans = row_plans_for(activities, destinations)
+    bindings = bindings_for(connection.store_id, connection.database_id, plans)
+    pusher = Pusher(client, plans, bindings)
+    rows = pusher.run()
     outcomes_record(
         store_id=connection.store_id,
         database_id=connection.database_id,
-        tracks=tracks,
+        rows=rows,
         changed=pusher.changed,
         deleted=pusher.deleted,
         bindings=pusher.bindings,
@@ -136,7 +138,7 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
             outcomes_record_crash(activities=activities, error=error, started_at=now, now=timezone.now())
             return RunResult(batches + 1)
         batches += 1
-        if any(track.outcome == "paused" for track in pusher.tracks):
+        if any(row.outcome == Outcome.PAUSED for row in pusher.rows):
             # Accurate refused the token or a permission: nothing more goes until the owner
             # reconnects (the rows wait, due, without spending attempts on a refusal).
             connection_needs_reconnect(connection_id=connection.pk)

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 from accurate import AccurateError, ErrorKind, Filter
 from accurate.client import BULK_LIMIT, amount_of
 from outlets.templatetags.rupiah import format_rupiah
-from sync.engine.plans import Key
-from sync.engine.tracks import Track, classify, label_of
+from sync.engine.plans import DocumentKey
+from sync.engine.progress import Answer, RowProgress, classify, label_of
 from sync.mappers import Planned
 from sync.mappers.order import rounding_corrected
 from sync.mappers.types import OTHER_DEPOSIT, SALES_INVOICE, SALES_RECEIPT, SALES_RETURN
+from sync.models import Outcome
 
 if TYPE_CHECKING:
     from sync.engine.push import Pusher
@@ -40,16 +41,17 @@ CENT = Decimal("0.01")
 # Errors after which trying again is safe and may well succeed: the row waits for its next try.
 _TRY_AGAIN = (ErrorKind.token_invalid, ErrorKind.insufficient_scope, ErrorKind.unclear)
 
-Group = tuple[Planned, list[Track]]
+# A document of a stage, once, with the rows that need it (two sales of one customer).
+Group = tuple[Planned, list[RowProgress]]
 
 
 @dataclass(frozen=True)
 class Checked:
     """A document in Accurate, and the total Accurate gives it."""
 
-    key: Key
+    key: DocumentKey
     planned: Planned
-    tracks: list[Track]
+    rows: list[RowProgress]
     accurate: Decimal
 
     @property
@@ -83,15 +85,15 @@ def correctable(planned: Planned) -> bool:
     return planned.module == SALES_INVOICE and bool(planned.rounding_account_no)
 
 
-def stage_verify(pusher: Pusher, groups: Mapping[Key, Group]) -> None:
+def stage_verify(pusher: Pusher, groups: Mapping[DocumentKey, Group]) -> None:
     """Check the stage's documents that are in Accurate; correct the invoices that differ."""
     due = {
-        key: (planned, tracks)
-        for key, (planned, tracks) in groups.items()
+        key: (planned, rows)
+        for key, (planned, rows) in groups.items()
         if planned.expected_total is not None
         and planned.action == "bulk-save"
         and key in pusher.bindings
-        and any(track.alive for track in tracks)
+        and any(row.alive for row in rows)
     }
     if not due:
         return
@@ -109,8 +111,8 @@ def stage_verify(pusher: Pusher, groups: Mapping[Key, Group]) -> None:
         if after.differs:
             flag(after, still_differs(after))
         else:
-            for track in after.tracks:
-                track.notes.append(corrected_note(before))
+            for row in after.rows:
+                row.notes.append(corrected_note(before))
 
 
 def corrected_note(before: Checked) -> str:
@@ -131,8 +133,8 @@ def still_differs(after: Checked) -> str:
 
 def flag(item: Checked, reason: str) -> None:
     """The document landed with another total than the POS's: its rows say so (never silent)."""
-    for track in item.tracks:
-        track.differences.append(reason)
+    for row in item.rows:
+        row.differences.append(reason)
 
 
 def cannot_correct(item: Checked) -> str:
@@ -149,16 +151,16 @@ def figures_note(pusher: Pusher, item: Checked) -> None:
     """Both totals on the document's latest answer (a new entry when it was not sent in this run)."""
     entry = pusher.answers.get(item.key)
     if entry is None or not entry["ok"]:
-        bound = pusher.bindings[item.key]
-        entry = {"module": item.key[0], "number": item.key[1], "ok": True, "id": bound.accurate_id}
-        entry["messages"] = []
+        binding = pusher.bindings[item.key]
+        entry = Answer(module=item.key[0], number=item.key[1], ok=True, id=binding.accurate_id, messages=[])
         pusher.answers[item.key] = entry
-        for track in item.tracks:
-            track.answered.append(entry)
-    entry.update(accurate_total=str(item.accurate), pos_total=str(item.expected))
+        for row in item.rows:
+            row.answered.append(entry)
+    entry["accurate_total"] = str(item.accurate)
+    entry["pos_total"] = str(item.expected)
 
 
-def totals_read(pusher: Pusher, due: Mapping[Key, Group]) -> dict[Key, Decimal]:
+def totals_read(pusher: Pusher, due: Mapping[DocumentKey, Group]) -> dict[DocumentKey, Decimal]:
     """Accurate's total of each document: known from this run's answers, else read with list.do (one
     call per module and 100 numbers). A document whose total cannot be read is tried again later."""
     known = {key: pusher.totals[key] for key in due if key in pusher.totals}
@@ -170,11 +172,11 @@ def totals_read(pusher: Pusher, due: Mapping[Key, Group]) -> dict[Key, Decimal]:
         for start in range(0, len(numbers), BULK_LIMIT):
             chunk = numbers[start : start + BULK_LIMIT]
             known.update(_list_totals(pusher, module, chunk, due))
-    for key, (_planned, tracks) in due.items():
+    for key, (_planned, rows) in due.items():
         if key not in known:
-            for track in tracks:
-                track.mark(
-                    "retry",
+            for row in rows:
+                row.mark(
+                    Outcome.RETRY,
                     f"Could not read Accurate's total of {label_of(key[0])} {key[1]}; it is "
                     "checked again at the next try.",
                 )
@@ -182,11 +184,11 @@ def totals_read(pusher: Pusher, due: Mapping[Key, Group]) -> dict[Key, Decimal]:
 
 
 def _list_totals(
-    pusher: Pusher, module: str, numbers: Sequence[str], due: Mapping[Key, Group]
-) -> dict[Key, Decimal]:
+    pusher: Pusher, module: str, numbers: Sequence[str], due: Mapping[DocumentKey, Group]
+) -> dict[DocumentKey, Decimal]:
     pusher.calls += 1
     try:
-        rows = list(
+        records = list(
             pusher.client.list(
                 module,
                 fields=("id", "number", "totalAmount"),
@@ -195,15 +197,16 @@ def _list_totals(
         )
     except AccurateError as error:
         for number in numbers:
-            planned, tracks = due[(module, number)]
-            for track in tracks:
-                classify(track, error, planned)
+            planned, waiting = due[(module, number)]
+            for row in waiting:
+                classify(row, error, planned)
         return {}
-    found: dict[Key, Decimal] = {}
-    for row in rows:
-        total = amount_of(row, "totalAmount")
-        if row.get("number") in numbers and total is not None:
-            found[(module, str(row["number"]))] = pusher.totals[(module, str(row["number"]))] = total
+    found: dict[DocumentKey, Decimal] = {}
+    for record in records:
+        total = amount_of(record, "totalAmount")
+        if record.get("number") in numbers and total is not None:
+            key = (module, str(record["number"]))
+            found[key] = pusher.totals[key] = total
     return found
 
 
@@ -214,10 +217,10 @@ def corrections_send(pusher: Pusher, items: Sequence[Checked]) -> list[tuple[Che
     for start in range(0, len(items), BULK_LIMIT):
         chunk = items[start : start + BULK_LIMIT]
         saved.extend(_correct_chunk(pusher, chunk))
-    due = {item.key: (item.planned, item.tracks) for item in saved}
+    due = {item.key: (item.planned, item.rows) for item in saved}
     totals = totals_read(pusher, due) if due else {}
     return [
-        (item, Checked(item.key, item.planned, item.tracks, totals[item.key]))
+        (item, Checked(item.key, item.planned, item.rows, totals[item.key]))
         for item in saved
         if item.key in totals
     ]
@@ -226,21 +229,21 @@ def corrections_send(pusher: Pusher, items: Sequence[Checked]) -> list[tuple[Che
 def _correct_chunk(pusher: Pusher, chunk: Sequence[Checked]) -> list[Checked]:
     payloads = [corrected_payload(pusher, item) for item in chunk]
     for item, payload in zip(chunk, payloads, strict=True):
-        pusher.note_sent((item.planned, item.tracks), "bulk-save", payload)
+        pusher.note_sent((item.planned, item.rows), "bulk-save", payload)
     pusher.calls += 1
     module = chunk[0].planned.module
     try:
         results = pusher.client.bulk_save(module, payloads)
     except AccurateError as error:
         for item in chunk:
-            pusher.note_answer(item.tracks, item.planned, ok=False, messages=[str(error)])
+            pusher.note_answer(item.rows, item.planned, ok=False, messages=[str(error)])
             _refused(item, error)
         return []
     saved = []
     for item, result in zip(chunk, results, strict=True):
         refusal = result.error
         messages: list[str] = [] if refusal is None else (refusal.messages or [str(refusal)])
-        pusher.note_answer(item.tracks, item.planned, ok=result.ok, accurate_id=result.id, messages=messages)
+        pusher.note_answer(item.rows, item.planned, ok=result.ok, accurate_id=result.id, messages=messages)
         if result.ok:
             pusher.totals.pop(item.key, None)
             if result.total_amount is not None:
@@ -261,8 +264,8 @@ def corrected_payload(pusher: Pusher, item: Checked) -> dict[str, Any]:
 def _refused(item: Checked, error: AccurateError) -> None:
     """A correction Accurate did not take: tried again when that may help, else flagged."""
     if error.retryable or error.kind in _TRY_AGAIN:
-        for track in item.tracks:
-            classify(track, error, item.planned)
+        for row in item.rows:
+            classify(row, error, item.planned)
         return
     said = "; ".join(error.messages) or str(error)
     flag(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from outlets.models import Adjustment, AdjustmentLine
@@ -17,15 +18,24 @@ ADJUSTMENT_STAGE = 1
 def plan_adjustment(adjustment: Adjustment, to: Destination) -> list[Planned]:
     """`adjustment` comes with its lines (and their products) prefetched."""
     warehouse = problems.required(to, "warehouse_name")
-    payload: dict[str, Any] = {
-        "number": adjustment_number(to.outlet_code, adjustment.number),
-        "transDate": trans_date(adjustment.adjusted_at, to.zone),
+    number = adjustment_number(to.outlet_code, adjustment.number)
+    payload = item_adjustment_header(to, number, adjustment.adjusted_at, adjustment.reason)
+    payload["detailItem"] = [adjustment_line(line, warehouse) for line in adjustment.lines.all()]
+    return [Planned(ITEM_ADJUSTMENT, BULK_SAVE, number, payload, ADJUSTMENT_STAGE)]
+
+
+def item_adjustment_header(
+    to: Destination, number: str, moment: datetime, description: str
+) -> dict[str, Any]:
+    """What an item adjustment says besides its lines, and a stock take too (Accurate turns one into
+    an item adjustment): its number, the outlet's local date, adjustment account and branch."""
+    return {
+        "number": number,
+        "transDate": trans_date(moment, to.zone),
         "adjustmentAccountNo": problems.required(to, "adjustment_account_no"),
         "branchName": problems.required(to, "branch_name"),
-        "description": adjustment.reason,
-        "detailItem": [adjustment_line(line, warehouse) for line in adjustment.lines.all()],
+        "description": description,
     }
-    return [Planned(ITEM_ADJUSTMENT, BULK_SAVE, payload["number"], payload, ADJUSTMENT_STAGE)]
 
 
 def adjustment_line(line: AdjustmentLine, warehouse: str) -> dict[str, Any]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from outlets.models import StockTake
 
 from . import problems
-from .dates import trans_date
+from .adjustment import item_adjustment_header
 from .numbers import stock_take_number
 from .types import ITEM_ADJUSTMENT, SAVE_TARGET_QUANTITY, Destination, Planned
 
@@ -17,21 +15,17 @@ STOCK_TAKE_STAGE = 1
 def plan_stock_take(stock_take: StockTake, to: Destination) -> list[Planned]:
     """`stock_take` comes with its lines (and their products) prefetched."""
     warehouse = problems.required(to, "warehouse_name")
-    payload: dict[str, Any] = {
-        "number": stock_take_number(to.outlet_code, stock_take.number),
-        "transDate": trans_date(stock_take.counted_at, to.zone),
-        "adjustmentAccountNo": problems.required(to, "adjustment_account_no"),
-        "branchName": problems.required(to, "branch_name"),
-        "description": problems.describe(
-            f"iSeller stock take {to.outlet_code} {stock_take.number}", stock_take.note
-        ),
-        "detail": [
-            {
-                "itemNo": problems.item_no(line.product),
-                "targetQuantity": line.counted_quantity,
-                "warehouseName": warehouse,
-            }
-            for line in stock_take.lines.all()
-        ],
-    }
-    return [Planned(ITEM_ADJUSTMENT, SAVE_TARGET_QUANTITY, payload["number"], payload, STOCK_TAKE_STAGE)]
+    number = stock_take_number(to.outlet_code, stock_take.number)
+    description = problems.describe(
+        f"iSeller stock take {to.outlet_code} {stock_take.number}", stock_take.note
+    )
+    payload = item_adjustment_header(to, number, stock_take.counted_at, description)
+    payload["detail"] = [
+        {
+            "itemNo": problems.item_no(line.product),
+            "targetQuantity": line.counted_quantity,
+            "warehouseName": warehouse,
+        }
+        for line in stock_take.lines.all()
+    ]
+    return [Planned(ITEM_ADJUSTMENT, SAVE_TARGET_QUANTITY, number, payload, STOCK_TAKE_STAGE)]

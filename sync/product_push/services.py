@@ -7,7 +7,6 @@ outcome with a conditional update, so a worker that lost its claim cannot count 
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from django.utils.translation import gettext
 
 from accurate import AccurateError, ErrorKind, RecordResult
 from accurate.client import BULK_LIMIT
+from iseller_accurate.retry import product_push_retry
 from mapping.products.checks import product_problems_message
 from mapping.selectors import connection_for_store, sync_settings_for
 from mapping.services.credentials import accurate_client_for
@@ -34,14 +34,14 @@ from .mapper import item_payload
 Batch = ProductPushBatch.Status
 Activity = SyncActivity.Status
 BATCH_SIZE = BULK_LIMIT
-# A batch refused as a whole for a retryable reason is tried this many times in all, then Failed.
+# A batch refused as a whole for a retryable reason is tried this many times in all, then Failed;
+# it waits between tries by the product push retry policy (iseller_accurate/retry.py: 5 s doubling
+# to 5 min by default, PRODUCT_PUSH_RETRY_BASE_SECONDS and PRODUCT_PUSH_RETRY_MAX_SECONDS).
 MAX_ATTEMPTS = 5
-BACKOFF_BASE_S = 5
-BACKOFF_MAX_S = 300
 # A push whose pending batches have not moved for this long lost its task (a broker message gone
 # with a worker): the beat enqueues it again. Longer than the longest backoff, so a batch waiting
 # for its retry is not sent early.
-STALL = timedelta(seconds=2 * BACKOFF_MAX_S)
+STALL = 2 * product_push_retry().maximum
 STOPPED = "The worker stopped while pushing; it will be tried again."
 
 
@@ -103,7 +103,8 @@ def product_push_start(*, store: Store, user: User) -> ProductPush:
 
 
 def _enqueue(push_id: int) -> None:
-    from sync.tasks import push_products  # tasks import this module
+    # Imported here: a cycle, sync.tasks imports this module at its top.
+    from sync.tasks import push_products
 
     push_products.delay(push_id)
 
@@ -202,8 +203,7 @@ def _record_error(batch: ProductPushBatch, error: AccurateError) -> BatchOutcome
                 SyncActivity.objects.filter(product_batch=batch).update(
                     status=Activity.PENDING, status_reason=reason, updated_at=timezone.now()
                 )
-        delay = min(BACKOFF_BASE_S * 2 ** (batch.attempts - 1), BACKOFF_MAX_S)
-        return BatchOutcome(batch.pk, retry_in=delay + random.uniform(0, delay / 4))
+        return BatchOutcome(batch.pk, retry_in=product_push_retry().delay(batch.attempts).total_seconds())
     failed = len(batch.product_ids)
     _finish_batch(batch, created=0, existing=0, failed=failed, messages=[str(error)])
     return BatchOutcome(batch.pk)

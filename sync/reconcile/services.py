@@ -61,7 +61,8 @@ class NotReady(Exception):
 
 
 def enqueue(reconciliation_id: int) -> None:
-    from sync.tasks import reconcile  # the tasks module imports this one
+    # Imported here: a cycle, sync.tasks imports this module at its top.
+    from sync.tasks import reconcile
 
     reconcile.delay(reconciliation_id)
 

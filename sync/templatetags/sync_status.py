@@ -4,6 +4,8 @@ page) and the labels the activity pages show for a status or a type.
 
 The add-on page belongs to mapping and the dashboard to outlets, which never import sync for these:
 their templates load this library, and the tags read what they need through sync's own selectors.
+(The dashboard's table, sync's counts beside each outlet's sales, reads them through `sync.outbox`,
+the one module of sync that outlets imports.)
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""A sandbox per test module with the limits raised (the limit tests start their own), reset per test,
-and `api`: a token with every scope and an open session on database 101, talking raw HTTP."""
+"""The session's sandbox with the limits raised (the limit tests start their own), back to the seed
+for each module and reset per test, and `api`: a token with every scope and an open session on
+database 101, talking raw HTTP."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.sandbox_fixture import SandboxProcess, start_sandbox, stop_sandbox
+from tests.sandbox_fixture import SandboxProcess, SharedSandbox
 
 TIMEOUT = 10
 
@@ -52,18 +53,14 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def sandbox_fast(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    running = start_sandbox(
-        tmp_path_factory.mktemp("sandbox"), "--rate-limit", "10000", "--in-flight-limit", "100"
-    )
-    yield running
-    stop_sandbox(running)
+def sandbox_fast(sandbox_fast_shared: SharedSandbox) -> SandboxProcess:
+    return sandbox_fast_shared.clean()
 
 
 @pytest.fixture
 def api(sandbox_fast: SandboxProcess) -> Iterator[Api]:
     # A fresh token each test: a test that authorizes again replaces the earlier token.
-    sandbox_fast.reset()
+    sandbox_fast.clean()
     token = sandbox_fast.token()
     host, session = sandbox_fast.open_db(token["access_token"])
     with requests.Session() as http:

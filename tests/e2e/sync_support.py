@@ -212,9 +212,9 @@ def status_counts() -> dict[str, int]:
 def retries_hurry() -> int:
     """Make rows waiting out a retry backoff due now, as if the time had passed.
 
-    [needs a setting] The engine's backoff starts at 30 s (sync.engine.outcomes.BACKOFF_BASE); a
-    SYNC_RETRY_BACKOFF_SECONDS setting would let the processes run with a short one instead. Only
-    Pending rows are touched, in one conditional update, so a row a worker holds is left alone.
+    The engine's backoff starts at 30 s (SYNC_RETRY_BASE_SECONDS, iseller_accurate/retry.py); the
+    processes could run with a short one instead. Only Pending rows are touched, in one conditional
+    update, so a row a worker holds is left alone.
     """
     now = timezone.now()
     return SyncActivity.objects.filter(status=SyncActivity.Status.PENDING, due_at__gt=now).update(due_at=now)

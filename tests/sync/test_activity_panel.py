@@ -18,7 +18,7 @@ from django.utils import timezone
 from mapping.models import AddOn, Connection
 from sync.activity import summary
 from sync.models import SyncActivity
-from sync.selectors import StatusCounts, activity_counts_by_outlet
+from sync.outbox import StatusCounts, activity_counts_by_outlet
 from tests.sync.activity_rows import URL, at, login, make
 from tests.sync.test_sync_health import batch_row
 

@@ -148,7 +148,7 @@ def test_a_batch_the_engine_itself_fails_on_backs_off_with_the_error_as_its_reas
     def broken(*args, **kwargs):
         raise TypeError("Object of type Decimal is not JSON serializable")
 
-    monkeypatch.setattr("sync.engine.run.works_for", broken)
+    monkeypatch.setattr("sync.engine.run.row_plans_for", broken)
     before = timezone.now()
 
     assert connection_push(connection_id=connected.pk, lanes=1).batches == 1

@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from iseller_accurate.hashing import payload_hash
 from mapping.models import OutletMapping, SyncSettings
 from outlets.models import Product
 from sync.activity.services import activity_retry
-from sync.engine.tracks import payload_hash
 from sync.models import AccurateBinding, SyncActivity, SyncAttempt
 from tests.sync.engine_helpers import make_ready, post, push, release, total
 

@@ -12,8 +12,9 @@ from typing import Any, cast
 import pytest
 
 from accurate import AccurateClient, AccurateError, ErrorKind, RecordResult
-from sync.engine.plans import Work
-from sync.engine.push import Pusher, Track
+from sync.engine.plans import RowPlan
+from sync.engine.progress import RowProgress
+from sync.engine.push import Pusher
 from sync.mappers import Planned
 from sync.models import SyncActivity
 
@@ -76,9 +77,9 @@ class FakeAccurate:
                 yield {name: record[name] for name in fields}
 
 
-def sale(number: str, *plans: Planned) -> Work:
+def sale(number: str, *documents: Planned) -> RowPlan:
     activity = SyncActivity(kind="order", pos_number=number, needs_lookup=False)
-    return Work(activity, plans=list(plans))
+    return RowPlan(activity, documents=list(documents))
 
 
 def invoice(number: str, price: str, *, rounding_account: str = "6102") -> Planned:
@@ -91,22 +92,22 @@ def receipt(number: str, amount: str) -> Planned:
     return Planned("sales-receipt", "bulk-save", number, payload, 2, D(amount))
 
 
-def run(fake: FakeAccurate, *works: Work) -> list[Track]:
-    return Pusher(cast(AccurateClient, fake), works, {}).run()
+def run(fake: FakeAccurate, *plans: RowPlan) -> list[RowProgress]:
+    return Pusher(cast(AccurateClient, fake), plans, {}).run()
 
 
 def test_a_receipt_with_another_total_is_flagged_with_both_totals_and_not_sent_again():
     fake = FakeAccurate({"S-1-CASH": D("1000")})
 
-    [track] = run(fake, sale("S-1", invoice("S-1", "10000"), receipt("S-1-CASH", "10000")))
+    [row] = run(fake, sale("S-1", invoice("S-1", "10000"), receipt("S-1-CASH", "10000")))
 
-    assert (track.outcome, track.notes) == ("success", [])
-    assert track.differences == [
+    assert (row.outcome, row.notes) == ("success", [])
+    assert row.differences == [
         "Accurate's total Rp 11.000 differs from the POS total Rp 10.000 by Rp 1.000: sales receipt "
         "S-1-CASH. Correct it in Accurate, then sync it again to check it."
     ]
     assert fake.saves == [("sales-invoice", ["S-1"]), ("sales-receipt", ["S-1-CASH"])]
-    assert [(a["number"], a["accurate_total"], a["pos_total"]) for a in track.answered] == [
+    assert [(a["number"], a["accurate_total"], a["pos_total"]) for a in row.answered] == [
         ("S-1", "10000", "10000"),
         ("S-1-CASH", "11000", "10000"),
     ]
@@ -123,9 +124,9 @@ def test_a_return_or_a_deposit_with_another_total_is_flagged(module, payload, la
     fake = FakeAccurate({"D-1": D("-0.50")})
     planned = Planned(module, "bulk-save", "D-1", {"number": "D-1", **payload}, 1, D("5000"))
 
-    [track] = run(fake, sale("D-1", planned))
+    [row] = run(fake, sale("D-1", planned))
 
-    assert track.differences == [
+    assert row.differences == [
         f"Accurate's total Rp 4.999,50 differs from the POS total Rp 5.000 by Rp 0,50: {label} D-1. "
         "Correct it in Accurate, then sync it again to check it."
     ]
@@ -134,10 +135,10 @@ def test_a_return_or_a_deposit_with_another_total_is_flagged(module, payload, la
 def test_an_invoice_is_corrected_once_and_its_receipt_goes_after():
     fake = FakeAccurate({"S-2": D("1100")})
 
-    [track] = run(fake, sale("S-2", invoice("S-2", "10000"), receipt("S-2-CASH", "10000")))
+    [row] = run(fake, sale("S-2", invoice("S-2", "10000"), receipt("S-2-CASH", "10000")))
 
-    assert (track.outcome, track.differences) == ("success", [])
-    assert track.notes == [
+    assert (row.outcome, row.differences) == ("success", [])
+    assert row.notes == [
         "Accurate's total of sales invoice S-2 was Rp 11.100, not the POS total Rp 10.000: sent again "
         "with -Rp 1.100 on its rounding line, it now matches."
     ]
@@ -146,7 +147,7 @@ def test_an_invoice_is_corrected_once_and_its_receipt_goes_after():
         ("sales-invoice", ["S-2"]),
         ("sales-receipt", ["S-2-CASH"]),
     ]
-    correction = track.sent[1]["payload"]
+    correction = row.sent[1]["payload"]
     assert (correction["id"], correction["detailExpense"]) == (
         1000,
         [{"accountNo": "6102", "expenseName": "Rounding", "expenseAmount": D("-1100")}],
@@ -156,10 +157,10 @@ def test_an_invoice_is_corrected_once_and_its_receipt_goes_after():
 def test_a_correction_accurate_ignores_lands_with_both_totals():
     fake = FakeAccurate({"S-3": D("1100")}, ignores_expenses=True)
 
-    [track] = run(fake, sale("S-3", invoice("S-3", "10000"), receipt("S-3-CASH", "10000")))
+    [row] = run(fake, sale("S-3", invoice("S-3", "10000"), receipt("S-3-CASH", "10000")))
 
-    assert (track.outcome, track.notes) == ("success", [])
-    assert track.differences == [
+    assert (row.outcome, row.notes) == ("success", [])
+    assert row.differences == [
         "Accurate's total Rp 11.100 differs from the POS total Rp 10.000 by Rp 1.100: sales invoice S-3, "
         "even after it was sent again with the difference on its rounding line. Check the tax settings "
         "of its items in Accurate, then sync it again."
@@ -171,10 +172,10 @@ def test_a_correction_accurate_refuses_lands_with_both_totals_and_its_words():
     refusal = AccurateError(ErrorKind.validation, ["Akun dengan No 6102 tidak ditemukan"])
     fake = FakeAccurate({"S-4": D("200")}, refuse_updates=refusal)
 
-    [track] = run(fake, sale("S-4", invoice("S-4", "10000")))
+    [row] = run(fake, sale("S-4", invoice("S-4", "10000")))
 
-    assert track.outcome == "success"
-    assert track.differences == [
+    assert row.outcome == "success"
+    assert row.differences == [
         "Accurate's total Rp 10.200 differs from the POS total Rp 10.000 by Rp 200: sales invoice S-4. "
         "Accurate refused it sent again with the difference on its rounding line: Akun dengan No 6102 "
         "tidak ditemukan"
@@ -184,18 +185,18 @@ def test_a_correction_accurate_refuses_lands_with_both_totals_and_its_words():
 def test_a_correction_without_an_answer_is_tried_again_at_the_next_try():
     fake = FakeAccurate({"S-5": D("200")}, refuse_updates=AccurateError(ErrorKind.unclear))
 
-    [track] = run(fake, sale("S-5", invoice("S-5", "10000"), receipt("S-5-CASH", "10000")))
+    [row] = run(fake, sale("S-5", invoice("S-5", "10000"), receipt("S-5-CASH", "10000")))
 
-    assert (track.outcome, track.lookup, track.differences) == ("retry", True, [])
+    assert (row.outcome, row.lookup, row.differences) == ("retry", True, [])
     assert [s[0] for s in fake.saves] == ["sales-invoice", "sales-invoice"]  # the receipt waits
 
 
 def test_an_invoice_without_a_rounding_account_is_flagged_not_corrected():
     fake = FakeAccurate({"S-6": D("200")})
 
-    [track] = run(fake, sale("S-6", invoice("S-6", "10000", rounding_account="")))
+    [row] = run(fake, sale("S-6", invoice("S-6", "10000", rounding_account="")))
 
-    assert track.differences == [
+    assert row.differences == [
         "Accurate's total Rp 10.200 differs from the POS total Rp 10.000 by Rp 200: sales invoice S-6. "
         "Set the rounding difference account in Apps → Accurate → Outlet mapping, then sync it again to "
         "correct it."
@@ -205,11 +206,11 @@ def test_an_invoice_without_a_rounding_account_is_flagged_not_corrected():
 
 def test_totals_missing_from_the_answers_are_read_with_one_list_per_module_and_100_numbers():
     fake = FakeAccurate(answers_totals=False)
-    works = [sale(f"S-{n}", invoice(f"S-{n}", "1000")) for n in range(150)]
+    plans = [sale(f"S-{n}", invoice(f"S-{n}", "1000")) for n in range(150)]
 
-    tracks = run(fake, *works)
+    rows = run(fake, *plans)
 
-    assert {(t.outcome, tuple(t.differences)) for t in tracks} == {("success", ())}
+    assert {(t.outcome, tuple(t.differences)) for t in rows} == {("success", ())}
     assert [(module, len(numbers)) for module, numbers in fake.lists] == [
         ("sales-invoice", 100),
         ("sales-invoice", 50),
@@ -220,9 +221,9 @@ def test_a_total_that_cannot_be_read_is_checked_again_at_the_next_try():
     fake = FakeAccurate(answers_totals=False)
     fake.list = lambda module, fields, filters: iter(())  # type: ignore[method-assign]
 
-    [track] = run(fake, sale("S-7", invoice("S-7", "1000")))
+    [row] = run(fake, sale("S-7", invoice("S-7", "1000")))
 
-    assert (track.outcome, track.message) == (
+    assert (row.outcome, row.message) == (
         "retry",
         "Could not read Accurate's total of sales invoice S-7; it is checked again at the next try.",
     )

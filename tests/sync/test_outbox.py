@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from outlets.models import Deposit, Order
-from sync import services
+from sync import outbox
 from sync.models import SyncActivity
 
 ORDERS = "/api/v1/outlets/JKT01/orders/"
@@ -55,7 +55,7 @@ def test_a_rolled_back_transaction_takes_its_outbox_row_with_it(tenant, order_bo
     order = Order.objects.get()
 
     with pytest.raises(Boom), transaction.atomic():
-        services.activity_record(kind="order_void", outlet=tenant.outlet, document=order, number=order.number)
+        outbox.activity_record(kind="order_void", outlet=tenant.outlet, document=order, number=order.number)
         raise Boom
 
     assert list(SyncActivity.objects.values_list("kind", flat=True)) == ["order"]
@@ -67,7 +67,7 @@ def test_a_document_cannot_have_two_rows_that_may_still_post(tenant, order_body)
     order = Order.objects.get()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.activity_record(kind="order", outlet=tenant.outlet, document=order, number="X")
+        outbox.activity_record(kind="order", outlet=tenant.outlet, document=order, number="X")
 
 
 @pytest.mark.django_db

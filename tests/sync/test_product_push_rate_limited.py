@@ -8,7 +8,6 @@ back to the push, twice (the client's one immediate retry included).
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def test_a_rate_limited_batch_goes_back_to_pending_and_its_retry_completes_it(te
     push = product_push_start(store=tenant.store, user=tenant.owner)
     accurate_at.faults(latency_ms=SLOW_CALL_MS)
     slow = other_app_call(connected)
-    time.sleep(0.5)  # the other app's call is in flight
+    accurate_at.wait_until("call of the other app in flight", lambda: accurate_at.in_flight() == 1)
 
     outcome = product_push_next(push_id=push.pk)
 

@@ -15,8 +15,8 @@ import pytest
 from mapping.models import SyncSettings
 from outlets.models import Adjustment, Order, Outlet, Refund, Shift, Transfer
 from sync.models import SyncActivity
+from sync.outbox import activity_record
 from sync.schedule import activities_release_due, latest_hour
-from sync.services import activity_record
 
 pytestmark = pytest.mark.django_db
 

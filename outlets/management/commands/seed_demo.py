@@ -48,7 +48,7 @@ from outlets.services.refunds import refund_create
 from outlets.services.shifts import shift_close, shift_open
 from outlets.services.stock import adjustment_create, stock_take_create, transfer_receive, transfer_send
 from outlets.services.stores import member_create, outlet_create, store_create
-from sync.models import SyncActivity
+from sync.outbox import activities_pending_count
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Kopi Nusantara (demo)"
@@ -321,7 +321,7 @@ def summary(store: Store, days: list[date], seconds: float) -> str:
     products = Product.objects.filter(store=store)
     shared = products.exclude(sku="").values("sku").annotate(n=Count("pk")).filter(n__gt=1)
     methods = Payment.objects.filter(order__outlet__store=store).values_list("method").annotate(n=Count("pk"))
-    pending = SyncActivity.objects.filter(store=store, status=SyncActivity.Status.PENDING).count()
+    pending = activities_pending_count(store)
     users = ", ".join(
         f"{m.user.username} ({m.role})" for m in store.memberships.select_related("user").order_by("pk")
     )

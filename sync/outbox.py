@@ -1,15 +1,26 @@
-"""Writes to the outbox. `outlets` calls `activity_record` in the same transaction as a document."""
+"""The outbox, as `outlets` sees it: the only module of `sync` that `outlets` imports (an
+import-linter contract in `.importlinter` holds it to that).
+
+`outlets` records a document's Pending row in the document's own transaction (`activity_record`,
+`activities_record`); reads and changes the row of an order to refuse a change once it is in
+Accurate, cancel a void's row or send a changed order again (`activity_open_for_update`,
+`activity_has_succeeded`, `activity_cancel`, `activity_requeue`); and reads the dashboard's figures
+(`activity_counts_by_outlet`, `activities_recent`) and the demo's summary (`activities_pending_count`).
+`Kind` and `Status` name the rows' kinds and states. Everything else of `sync` stays out of its reach.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.utils import timezone
 
 from iseller_accurate.db import insert_rows
-from outlets.models import Outlet
+from outlets.models import Outlet, Store
 
 from .models import SyncActivity
 
@@ -108,3 +119,47 @@ def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
     activity.status = Status.PENDING
     activity.status_reason = reason
     activity.save(update_fields=["status", "status_reason", "updated_at"])
+
+
+# --- what the dashboard and the demo read ---
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """The three states a merchant sees. Running is still Pending to them: it has not landed yet."""
+
+    pending: int = 0
+    failed: int = 0
+    success: int = 0  # on the dashboard: synced since the store's midnight
+
+
+def activities_recent(store: Store, *, limit: int = 20) -> list[SyncActivity]:
+    """The store's newest outbox rows, newest first (id breaks ties within one bulk insert)."""
+    rows = SyncActivity.objects.filter(store=store).select_related("outlet")
+    return list(rows.order_by("-created_at", "-id")[:limit])
+
+
+def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> dict[int, StatusCounts]:
+    """Per outlet id of the store: rows Pending (or Running), Failed, and synced since the store's
+    midnight. Outlets with none are absent. Each count reads a partial or narrow index, so the
+    dashboard stays quick with a million rows (counting every success ever would read them all)."""
+    now = now or timezone.now()
+    midnight = timezone.localtime(now, ZoneInfo(store.time_zone)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    # Outlet documents only: a product push batch belongs to no outlet.
+    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False)
+    found: dict[int, dict[str, int]] = {}
+    for name, subset in (
+        ("pending", rows.filter(status__in=[Status.PENDING, Status.RUNNING])),
+        ("failed", rows.filter(status=Status.FAILED)),
+        ("success", rows.filter(completed_at__gte=midnight, status=Status.SUCCESS)),
+    ):
+        for outlet_id, count in subset.values_list("outlet_id").annotate(n=Count("id")).order_by():
+            found.setdefault(outlet_id, {})[name] = count
+    return {outlet_id: StatusCounts(**counts) for outlet_id, counts in found.items()}
+
+
+def activities_pending_count(store: Store) -> int:
+    """How many of the store's rows are Pending."""
+    return SyncActivity.objects.filter(store=store, status=Status.PENDING).count()

@@ -1,23 +1,17 @@
-"""The run's view of each row (`Track`): its outcome so far, what was sent and answered for it, and
-how an error about one of its documents marks it. Shared by the pusher and the total checks."""
+"""The run's view of each row (`RowProgress`): its outcome so far, what was sent and answered for it,
+and how an error about one of its documents marks it. Shared by the pusher and the total checks."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from django.core.serializers.json import DjangoJSONEncoder
+from typing import Any, NotRequired, TypedDict
 
 from accurate import AccurateError, ErrorKind
-from sync.engine.plans import Work
+from sync.engine.plans import RowPlan
 from sync.mappers import Planned
-from sync.models import SyncActivity
+from sync.models import Outcome, SyncActivity
 
-# How bad an outcome is: a row keeps the worst of its documents'.
-SEVERITY = {"success": 0, "waiting": 1, "retry": 2, "paused": 3, "failed": 4}
 PAUSED = "Paused: the connection to Accurate needs reconnecting. Nothing is lost; it resumes after Reconnect."
 LABELS = {
     "customer": "customer",
@@ -34,9 +28,26 @@ _UNKNOWN_ITEM = re.compile(r"barang dengan kode (?P<code>.+?) tidak ditemukan", 
 _UNKNOWN_ACCOUNT = re.compile(r"akun dengan no (?P<no>.+?) tidak ditemukan", re.IGNORECASE)
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
-    text = json.dumps(payload, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+class SentDocument(TypedDict):
+    """One document sent, as the attempt keeps it (`SyncAttempt.sent`)."""
+
+    module: str
+    action: str
+    number: str
+    payload: dict[str, Any]
+
+
+class Answer(TypedDict):
+    """What Accurate answered for one document (`SyncAttempt.answered`), with both totals once they
+    were checked."""
+
+    module: str
+    number: str
+    ok: bool
+    id: int | None
+    messages: list[str]
+    accurate_total: NotRequired[str]
+    pos_total: NotRequired[str]
 
 
 def label_of(module: str) -> str:
@@ -69,22 +80,24 @@ def merchant_message(error: AccurateError, planned: Planned) -> str:
 
 
 @dataclass
-class Bound:
+class Binding:
+    """A document Accurate has: its id, and the hash of the payload it was last saved with."""
+
     accurate_id: int
     payload_hash: str
 
 
 @dataclass
-class Track:
+class RowProgress:
     """The run's view of one row: its outcome so far and what was sent and answered for it."""
 
-    work: Work
-    outcome: str = "success"
+    plan: RowPlan
+    outcome: Outcome = Outcome.SUCCESS
     message: str = ""
     lookup: bool = False
     cause: str = ""  # SyncActivity.Cause, when the outcome is failed
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    answered: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[SentDocument] = field(default_factory=list)
+    answered: list[Answer] = field(default_factory=list)
     # Totals Accurate computed otherwise than the POS and the engine corrected: said in the attempt.
     notes: list[str] = field(default_factory=list)
     # Totals that still differ from the POS: landed, the row is "Synced with a difference" with these.
@@ -92,21 +105,22 @@ class Track:
 
     @property
     def alive(self) -> bool:
-        return self.outcome == "success"
+        return self.outcome == Outcome.SUCCESS
 
-    def mark(self, outcome: str, message: str, *, lookup: bool = False, cause: str = "") -> None:
+    def mark(self, outcome: Outcome, message: str, *, lookup: bool = False, cause: str = "") -> None:
+        """The row's outcome becomes `outcome` if that is worse (the first reason of the worst stays)."""
         self.lookup = self.lookup or lookup
-        if SEVERITY[outcome] > SEVERITY[self.outcome]:
+        if outcome.severity > self.outcome.severity:
             self.outcome, self.message, self.cause = outcome, message, cause
 
 
-def classify(track: Track, error: AccurateError, planned: Planned) -> None:
+def classify(row: RowProgress, error: AccurateError, planned: Planned) -> None:
     """Mark a row by an error about one of its documents."""
     if error.kind in (ErrorKind.token_invalid, ErrorKind.insufficient_scope):
-        track.mark("paused", f"{PAUSED} ({error})")
+        row.mark(Outcome.PAUSED, f"{PAUSED} ({error})")
     elif error.kind is ErrorKind.unclear:
-        track.mark("retry", str(error), lookup=True)
+        row.mark(Outcome.RETRY, str(error), lookup=True)
     elif error.retryable:
-        track.mark("retry", str(error))
+        row.mark(Outcome.RETRY, str(error))
     else:
-        track.mark("failed", merchant_message(error, planned), cause=failure_cause(error))
+        row.mark(Outcome.FAILED, merchant_message(error, planned), cause=failure_cause(error))
