@@ -15,7 +15,7 @@ from outlets import selectors
 from outlets.services.errors import DocumentConflict, DocumentInvalid
 from outlets.services.orders import OrderResult, order_replace, order_void, orders_ingest
 
-from . import serializers as s
+from . import serializers
 from .errors import error_body, flatten_errors
 from .representation import represent
 from .views import document_for, outlet_for_request, validated
@@ -39,13 +39,13 @@ def result_body(result: OrderResult) -> dict[str, Any]:
 
 
 class OrderCreateView(generics.GenericAPIView):
-    serializer_class = s.OrderSerializer
+    serializer_class = serializers.OrderSerializer
 
-    @extend_schema(responses={201: s.OrderSerializer, 200: s.OrderSerializer})
+    @extend_schema(responses={201: serializers.OrderSerializer, 200: serializers.OrderSerializer})
     def post(self, request: Request, outlet_code: str) -> Response:
         """Post one order. 201 when stored, 200 when this exact order was stored before."""
         outlet = outlet_for_request(request, outlet_code)
-        data = validated(s.OrderSerializer, request.data)
+        data = validated(serializers.OrderSerializer, request.data)
         [result] = orders_ingest(outlet=outlet, items=[(0, data)])
         if result.outcome == "invalid":
             raise DocumentInvalid(result.errors, "The order is not valid; nothing was saved.")
@@ -56,7 +56,7 @@ class OrderCreateView(generics.GenericAPIView):
 
 
 class OrderBatchView(generics.GenericAPIView):
-    serializer_class = s.OrderBatchSerializer
+    serializer_class = serializers.OrderBatchSerializer
 
     def post(self, request: Request, outlet_code: str) -> Response:
         """Post up to 500 orders. Good ones are stored, bad ones reported; one result per order."""
@@ -72,7 +72,7 @@ class OrderBatchView(generics.GenericAPIView):
         valid: list[tuple[int, dict[str, Any]]] = []
         # One serializer for the whole batch: building one per order (DRF deep-copies its fields
         # each time) cost more than everything else in a 500-order batch.
-        parser = s.OrderSerializer()
+        parser = serializers.OrderSerializer()
         for index, item in enumerate(raw):
             try:
                 valid.append((index, parser.run_validation(item)))
@@ -97,7 +97,7 @@ class OrderBatchView(generics.GenericAPIView):
 
 
 class OrderDetailView(generics.GenericAPIView):
-    serializer_class = s.OrderSerializer
+    serializer_class = serializers.OrderSerializer
 
     def get(self, request: Request, outlet_code: str, number: str) -> Response:
         outlet = outlet_for_request(request, outlet_code)
@@ -106,19 +106,19 @@ class OrderDetailView(generics.GenericAPIView):
     def put(self, request: Request, outlet_code: str, number: str) -> Response:
         """Replace an order that changed at the POS. Refused (409) once it is in Accurate."""
         outlet = outlet_for_request(request, outlet_code)
-        data = validated(s.OrderSerializer, request.data)
+        data = validated(serializers.OrderSerializer, request.data)
         result = order_replace(outlet=outlet, number=number, data=data)
         assert result.order is not None
         return Response(represent(result.order))
 
 
 class OrderVoidView(generics.GenericAPIView):
-    serializer_class = s.VoidSerializer
+    serializer_class = serializers.VoidSerializer
 
-    @extend_schema(responses={200: s.OrderSerializer})
+    @extend_schema(responses={200: serializers.OrderSerializer})
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         """Void an order. Voiding it again changes nothing."""
         outlet = outlet_for_request(request, outlet_code)
-        data = validated(s.VoidSerializer, request.data)
+        data = validated(serializers.VoidSerializer, request.data)
         order, _ = order_void(outlet=outlet, number=number, voided_at=data["voided_at"])
         return Response(represent(order))

@@ -11,7 +11,7 @@ from outlets import selectors
 from outlets.models import Product
 from outlets.services.products import PRODUCT_FIELDS, products_upsert
 
-from . import serializers as s
+from . import serializers
 from .auth import request_store
 from .views import validated
 
@@ -25,11 +25,11 @@ def product_body(product: Product) -> dict[str, object]:
 
 
 class ProductUpsertView(generics.GenericAPIView):
-    serializer_class = s.ProductUpsertSerializer
+    serializer_class = serializers.ProductUpsertSerializer
 
     def post(self, request: Request) -> Response:
         """Create or update up to 1,000 products by POS id, with stock per outlet. All or nothing."""
-        data = validated(s.ProductUpsertSerializer, request.data)
+        data = validated(serializers.ProductUpsertSerializer, request.data)
         results = products_upsert(store=request_store(request), items=data["products"])
         counts = {o: sum(1 for r in results if r.outcome == o) for o in ("created", "updated", "unchanged")}
         return Response(
@@ -41,7 +41,7 @@ class ProductUpsertView(generics.GenericAPIView):
 
 
 class ProductDetailView(generics.GenericAPIView):
-    serializer_class = s.ProductSerializer
+    serializer_class = serializers.ProductSerializer
 
     def get(self, request: Request, pos_id: str) -> Response:
         product = selectors.products_for_store(request_store(request)).filter(pos_id=pos_id).first()

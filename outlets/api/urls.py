@@ -6,8 +6,10 @@ from outlets.services.payouts import payout_create
 from outlets.services.refunds import refund_create
 from outlets.services.stock import adjustment_create, stock_take_create, transfer_send
 
-from . import schema  # noqa: F401  (registers the API key scheme)
-from . import serializers as s
+from . import (
+    schema,  # noqa: F401  (registers the API key scheme)
+    serializers,
+)
 from .orders import OrderBatchView, OrderCreateView, OrderDetailView, OrderVoidView
 from .products import ProductDetailView, ProductUpsertView
 from .views import OutletListView, ShiftCloseView, TransferReceiveView, kind_views, shift_views
@@ -17,12 +19,16 @@ app_name = "api"
 OUTLET = "outlets/<str:outlet_code>/"
 
 KINDS = {
-    "refunds": kind_views(s.RefundSerializer, refund_create, selectors.refunds_for_outlet),
-    "transfers": kind_views(s.TransferSerializer, transfer_send, selectors.transfers_for_outlet),
-    "adjustments": kind_views(s.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet),
-    "stock-takes": kind_views(s.StockTakeSerializer, stock_take_create, selectors.stock_takes_for_outlet),
-    "deposits": kind_views(s.DepositSerializer, deposit_create, selectors.deposits_for_outlet),
-    "payouts": kind_views(s.PayoutSerializer, payout_create, selectors.payouts_for_outlet),
+    "refunds": kind_views(serializers.RefundSerializer, refund_create, selectors.refunds_for_outlet),
+    "transfers": kind_views(serializers.TransferSerializer, transfer_send, selectors.transfers_for_outlet),
+    "adjustments": kind_views(
+        serializers.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet
+    ),
+    "stock-takes": kind_views(
+        serializers.StockTakeSerializer, stock_take_create, selectors.stock_takes_for_outlet
+    ),
+    "deposits": kind_views(serializers.DepositSerializer, deposit_create, selectors.deposits_for_outlet),
+    "payouts": kind_views(serializers.PayoutSerializer, payout_create, selectors.payouts_for_outlet),
     "shifts": shift_views,
 }
 

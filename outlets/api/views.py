@@ -17,7 +17,7 @@ from outlets.services.documents import Ingested
 from outlets.services.shifts import shift_close, shift_open
 from outlets.services.stock import transfer_receive
 
-from . import serializers as s
+from . import serializers as api_serializers
 from .auth import request_store
 from .representation import represent
 
@@ -40,7 +40,7 @@ def validated(serializer_class: type[serializers.BaseSerializer] | None, data: A
 
 
 class OutletListView(generics.GenericAPIView):
-    serializer_class = s.OutletSerializer
+    serializer_class = api_serializers.OutletSerializer
 
     def get(self, request: Request) -> Response:
         outlets = selectors.outlets_for_store(request_store(request))
@@ -76,22 +76,22 @@ def document_for(selector: Callable[[Outlet], Any], outlet: Outlet, number: str)
 
 
 class ShiftCloseView(generics.GenericAPIView):
-    serializer_class = s.ShiftCloseSerializer
+    serializer_class = api_serializers.ShiftCloseSerializer
 
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         outlet = outlet_for_request(request, outlet_code)
-        data = validated(s.ShiftCloseSerializer, request.data)
+        data = validated(api_serializers.ShiftCloseSerializer, request.data)
         shift, _ = shift_close(outlet=outlet, number=number, **data)
         return Response(represent(shift))
 
 
 class TransferReceiveView(generics.GenericAPIView):
-    serializer_class = s.ReceiveSerializer
+    serializer_class = api_serializers.ReceiveSerializer
 
     @extend_schema(description="The receiving outlet got transfer `number` sent by this outlet.")
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         outlet = outlet_for_request(request, outlet_code)
-        data = validated(s.ReceiveSerializer, request.data)
+        data = validated(api_serializers.ReceiveSerializer, request.data)
         transfer, _ = transfer_receive(outlet=outlet, number=number, **data)
         return Response(represent(transfer))
 
@@ -115,4 +115,4 @@ def kind_views(
     return create.as_view(), detail.as_view()
 
 
-shift_views = kind_views(s.ShiftOpenSerializer, shift_open, selectors.shifts_for_outlet)
+shift_views = kind_views(api_serializers.ShiftOpenSerializer, shift_open, selectors.shifts_for_outlet)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from outlets import demo
-from outlets.api import serializers as s
+from outlets.api import serializers as api_serializers
 from outlets.models import (
     Adjustment,
     Deposit,
@@ -160,7 +160,7 @@ class DemoBuilder:
         products = demo.catalogue(self.rng)
         codes = [outlet.code for outlet in self.outlets]
         bodies = [demo.product_body(self.rng, product, codes) for product in products]
-        data = validated(s.ProductUpsertSerializer, {"products": bodies})
+        data = validated(api_serializers.ProductUpsertSerializer, {"products": bodies})
         products_upsert(store=store, items=data["products"])
         self.menu = demo.Menu(products)
 
@@ -179,7 +179,7 @@ class DemoBuilder:
             opened_at=local(day, time(6, 45), zone),
             opening_float=OPENING_FLOAT,
         )
-        self._ingest(shift_open, s.ShiftOpenSerializer, outlet, opening)
+        self._ingest(shift_open, api_serializers.ShiftOpenSerializer, outlet, opening)
         times = demo.day_times(self.rng, day, zone, self.rng.randint(*ORDERS_PER_DAY))
         orders = [
             demo.order_body(
@@ -206,14 +206,16 @@ class DemoBuilder:
         if index in ADJUSTMENT_DAYS:
             self._adjustment(outlet, day, f"{outlet.code}-ADJ-{stamp}", stock_in=ADJUSTMENT_DAYS[index])
         closing = validated(
-            s.ShiftCloseSerializer,
+            api_serializers.ShiftCloseSerializer,
             demo.shift_close_body(closed_at=local(day, time(22, 0), zone), closing_cash=cash),
         )
         shift_close(outlet=outlet, number=shift, **closing)
 
     def _orders(self, outlet: Outlet, bodies: list[dict[str, Any]]) -> None:
         # One batch per shift, as the batch endpoint does it: a fixed number of queries per batch.
-        parser = s.OrderSerializer()  # one instance for the batch: DRF copies its fields per instance
+        parser = (
+            api_serializers.OrderSerializer()
+        )  # one instance for the batch: DRF copies its fields per instance
         try:
             items = [(index, parser.run_validation(body)) for index, body in enumerate(bodies)]
         except serializers.ValidationError as error:
@@ -227,7 +229,7 @@ class DemoBuilder:
     def _void(self, outlet: Outlet, order: dict[str, Any]) -> Decimal:
         """Void a sale a few minutes after it was rung up; returns the cash handed back."""
         voided_at = datetime.fromisoformat(order["ordered_at"]) + timedelta(minutes=3)
-        data = validated(s.VoidSerializer, {"voided_at": demo.iso(voided_at)})
+        data = validated(api_serializers.VoidSerializer, {"voided_at": demo.iso(voided_at)})
         order_void(outlet=outlet, number=order["number"], voided_at=data["voided_at"])
         return demo.cash_paid(order)
 
@@ -235,7 +237,7 @@ class DemoBuilder:
         """Take one item back, paid back by the sale's first method; returns the refund's body."""
         refunded_at = datetime.fromisoformat(order["ordered_at"]) + timedelta(minutes=10)
         body = demo.refund_body(self.rng, number=number, order=order, refunded_at=refunded_at)
-        self._ingest(refund_create, s.RefundSerializer, outlet, body)
+        self._ingest(refund_create, api_serializers.RefundSerializer, outlet, body)
         return body
 
     def _payout(self, outlet: Outlet, day: date, first: int, last: int) -> None:
@@ -252,13 +254,13 @@ class DemoBuilder:
             period_end=self.days[last],
             reference=f"ISP-{outlet.code}-{stamp}",
         )
-        self._ingest(payout_create, s.PayoutSerializer, outlet, body)
+        self._ingest(payout_create, api_serializers.PayoutSerializer, outlet, body)
 
     def _deposit(self, outlet: Outlet, kind: str, day: date, number: str) -> Decimal:
         """Money in outside a sale; returns what went into the drawer."""
         received_at = local(day, time(7, 5) if kind == "cash_in" else time(15, 0), outlet.zone)
         body = demo.deposit_body(self.rng, number=number, kind=kind, received_at=received_at)
-        self._ingest(deposit_create, s.DepositSerializer, outlet, body)
+        self._ingest(deposit_create, api_serializers.DepositSerializer, outlet, body)
         return Decimal(body["amount"]) if body["payment_method"] == "cash" else Decimal(0)
 
     def _adjustment(self, outlet: Outlet, day: date, number: str, *, stock_in: bool) -> None:
@@ -269,7 +271,7 @@ class DemoBuilder:
             adjusted_at=local(day, time(21, 50), outlet.zone),
             stock_in=stock_in,
         )
-        self._ingest(adjustment_create, s.AdjustmentSerializer, outlet, body)
+        self._ingest(adjustment_create, api_serializers.AdjustmentSerializer, outlet, body)
 
     def _transfer(self, index: int, day: date) -> None:
         """One transfer a day round the outlets; the last ones are still on the road."""
@@ -283,10 +285,10 @@ class DemoBuilder:
             to_outlet=target.code,
             sent_at=local(day, time(9, 30), source.zone),
         )
-        self._ingest(transfer_send, s.TransferSerializer, source, body)
+        self._ingest(transfer_send, api_serializers.TransferSerializer, source, body)
         if index < len(self.days) - TRANSFERS_IN_TRANSIT:
             received = validated(
-                s.ReceiveSerializer,
+                api_serializers.ReceiveSerializer,
                 {"received_at": demo.iso(local(day + timedelta(days=1), time(10, 0), target.zone))},
             )
             transfer_receive(outlet=source, number=number, **received)
@@ -298,7 +300,7 @@ class DemoBuilder:
             number=f"{outlet.code}-ST-{day.strftime('%y%m%d')}",
             counted_at=local(day, time(22, 15), outlet.zone),
         )
-        self._ingest(stock_take_create, s.StockTakeSerializer, outlet, body)
+        self._ingest(stock_take_create, api_serializers.StockTakeSerializer, outlet, body)
 
 
 def summary(store: Store, days: list[date], seconds: float) -> str:
