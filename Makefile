@@ -109,10 +109,11 @@ pytest: venv-dev
 # The embedded configuration `make run` uses: SQLite, the filesystem broker, the in-process rate
 # limiter, no server. The tests marked `embedded` run a second time here (each code path that
 # branches on the database, the end-to-end sync), and `make run` itself is walked from a fresh copy.
+# Two xdist workers here too: each has its own SQLite test database, sandbox and broker folders.
 pytest-embedded: venv-dev
 	var_dir="$$(mktemp -d)"; trap 'rm -rf "$$var_dir"' EXIT; \
 	env -u DATABASE_URL -u REDIS_URL -u SECRET_KEY DEBUG=1 VAR_DIR="$$var_dir" \
-		$(BIN)/pytest -m "embedded or make_run" $(PYTEST_ARGS)
+		$(BIN)/pytest -n 2 --dist worksteal -m "embedded or make_run" $(PYTEST_ARGS)
 
 services:
 	.ci/services
