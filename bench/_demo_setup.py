@@ -63,13 +63,9 @@ def lists_of(store: Any, connection: Any) -> dict[str, Any]:
 
 def outlets_map(store: Any, connection: Any) -> None:
     """Each outlet mapped from the page's defaults, then activated as "Save and activate" does."""
+    from mapping.services.account_rules import mapping_defaults
     from mapping.services.lists import accurate_lists_refresh
-    from mapping.services.outlets import (
-        MappingIncomplete,
-        mapping_defaults,
-        outlet_activate,
-        outlet_mapping_update,
-    )
+    from mapping.services.outlets import MappingIncomplete, outlet_activate, outlet_mapping_update
     from outlets.models import Outlet
 
     for outlet in Outlet.objects.filter(store=store).order_by("code"):

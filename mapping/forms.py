@@ -10,17 +10,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import OutletMapping
-from mapping.services.outlets import (
+from mapping.services.account_rules import (
     ACCOUNT_TYPES,
     CASH_BANK,
     ISELLER_PAY,
     ISELLER_PAY_FIELDS,
-    account_problem,
-    in_sentence,
-    payment_label,
     usable,
     with_iseller_pay,
 )
+from mapping.services.outlets import account_problem, in_sentence, payment_label
 
 Row = Mapping[str, Any]
 NONE_CHOSEN = ("", _("— choose —"))

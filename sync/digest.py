@@ -71,20 +71,7 @@ def failure_digest_text(
     """`total`: the failed and the waiting documents together; `failed` and `waiting` the first ones.
     `differing`: documents that landed with another total; `unreconciled`: the daily checks'
     differences. Each list is cut at LISTED lines."""
-    lines: list[str] = []
-    if total:
-        lines += [
-            f"{total} document(s) of {store.name} could not be synced to Accurate.",
-            "Nothing is lost: fix what each one says, then press Sync on the activity page.",
-            "",
-        ]
-        listed = [_line(a, a.status_reason) for a in failed] + [
-            _line(a, WAITING[a.kind]) for a in waiting or []
-        ]
-        lines += listed[:LISTED]
-        if total > LISTED:
-            lines.append(f"… and {total - LISTED} more.")
-        lines += ["", f"Activity page: {ACTIVITY_PATH}?status=failed"]
+    lines = _failures(store, failed, total, waiting or []) if total else []
     if differing:
         lines += _section(
             f"{len(differing)} document(s) of {store.name} landed in Accurate with another total:",
@@ -100,6 +87,19 @@ def failure_digest_text(
             lines,
         )
     return "\n".join(lines)
+
+
+def _failures(store: Store, failed: list[SyncActivity], total: int, waiting: list[SyncActivity]) -> list[str]:
+    lines = [
+        f"{total} document(s) of {store.name} could not be synced to Accurate.",
+        "Nothing is lost: fix what each one says, then press Sync on the activity page.",
+        "",
+    ]
+    listed = [_line(a, a.status_reason) for a in failed] + [_line(a, WAITING[a.kind]) for a in waiting]
+    lines += listed[:LISTED]
+    if total > LISTED:
+        lines.append(f"… and {total - LISTED} more.")
+    return [*lines, "", f"Activity page: {ACTIVITY_PATH}?status=failed"]
 
 
 def _section(title: str, listed: list[str], page: str, before: list[str]) -> list[str]:

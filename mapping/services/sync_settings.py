@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mapping.models import SyncSettings
-from mapping.services.outlets import Rule, has_word, pick_account, usable
+from mapping.services.account_rules import Rule, has_word, pick_account, usable
 from outlets.models import Store
 
 Row = Mapping[str, Any]

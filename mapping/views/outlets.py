@@ -17,11 +17,11 @@ import accurate
 from mapping import selectors
 from mapping.forms import OutletMappingForm
 from mapping.models import Connection, OutletMapping
-from mapping.services.outlet_save import outlet_mapping_save
+from mapping.services.account_rules import mapping_defaults
+from mapping.services.outlet_submit import outlet_mapping_submit
 from mapping.services.outlets import (
     ActivationRefused,
     activation_fee,
-    mapping_defaults,
     mapping_problems,
     mapping_values,
     outlet_deactivate,
@@ -123,7 +123,7 @@ def outlet_mapping_post(
         for name in ("new_branch", "new_warehouse", "new_clearing_no", "new_clearing_name")
     }
     try:
-        outlet_mapping_save(
+        outlet_mapping_submit(
             connection=connection,
             outlet=outlet,
             data=form.mapping_data(),
@@ -136,22 +136,7 @@ def outlet_mapping_post(
         mapping = store_outlet(membership, outlet.pk)[1]
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
     except ActivationRefused as refused:
-        mapping = store_outlet(membership, outlet.pk)[1]
-        assert mapping is not None  # saved before activation was tried
-        lists = lists_for(membership.store, connection)
-        form = OutletMappingForm(
-            initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
-        )
-        return outlet_page(
-            request,
-            membership,
-            outlet,
-            mapping,
-            form=form,
-            lists=lists,
-            problems=refused.problems,
-            fee_refused=refused.fee_refused,
-        )
+        return refused_page(request, membership, outlet, connection, refused)
     if not activate:
         messages.success(request, _("The mapping of %(outlet)s is saved.") % {"outlet": outlet.name})
         return redirect("mapping:outlet", outlet_id=outlet.pk)
@@ -159,6 +144,33 @@ def outlet_mapping_post(
         request, _("%(outlet)s is active: its documents now sync to Accurate.") % {"outlet": outlet.name}
     )
     return redirect("mapping:addon")
+
+
+def refused_page(
+    request: HttpRequest,
+    membership: Membership,
+    outlet: Outlet,
+    connection: Connection,
+    refused: ActivationRefused,
+) -> HttpResponse:
+    """The saved mapping, not activated: its problems field by field, or the fee to confirm, beside
+    Accurate's lists as just read."""
+    mapping = store_outlet(membership, outlet.pk)[1]
+    assert mapping is not None  # saved before activation was tried
+    lists = lists_for(membership.store, connection)
+    form = OutletMappingForm(
+        initial=OutletMappingForm.initial_from(mapping_values(mapping)), **lists.as_kwargs()
+    )
+    return outlet_page(
+        request,
+        membership,
+        outlet,
+        mapping,
+        form=form,
+        lists=lists,
+        problems=refused.problems,
+        fee_refused=refused.fee_refused,
+    )
 
 
 @require_POST

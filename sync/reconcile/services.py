@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,16 +19,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accurate import AccurateClient, AccurateError, ErrorKind
+from accurate import AccurateError, ErrorKind
 from mapping.models import Connection, OutletMapping
 from mapping.services.credentials import accurate_client_for
 from outlets.models import Outlet, Store
-from sync.models import AccurateBinding
 from sync.reconcile.models import Reconciliation, ReconciliationDifference
 
-from .accurate_side import CountingSeam, Unreadable, doc_of, numbers_of, read_day
-from .figures import Difference, Doc, Key, Outcome, compare
-from .pos_side import pos_day
+from .accurate_side import CountingSeam, Unreadable
+from .day_check import Checked, check
+from .figures import Difference
 
 logger = logging.getLogger(__name__)
 Status = Reconciliation.Status
@@ -38,7 +36,6 @@ Status = Reconciliation.Status
 STALE_AFTER = timedelta(minutes=15)
 RETRY_FIRST = timedelta(minutes=5)
 RETRY_MAX = timedelta(hours=6)
-VOIDED = "voided"  # ReconciliationDifference.note
 
 
 class CheckRefused(Exception):
@@ -122,12 +119,6 @@ def reconciliation_request(
 # --- one run ---
 
 
-@dataclass(frozen=True)
-class Checked:
-    outcome: Outcome
-    unsynced: int
-
-
 def destination(row: Reconciliation) -> tuple[Connection, OutletMapping]:
     connection = Connection.objects.filter(store_id=row.store_id).first()
     if connection is None or not connection.is_connected or connection.database_id is None:
@@ -137,107 +128,6 @@ def destination(row: Reconciliation) -> tuple[Connection, OutletMapping]:
     if mapping is None:
         raise NotReady("The outlet is not active in Accurate.", retry=False)
     return connection, mapping
-
-
-def owners_of(
-    store_id: int, database_id: int, numbers: Sequence[Key]
-) -> dict[Key, tuple[int | None, int | None]]:
-    """Of these Accurate documents, the ones the sync made: (module, number) → (the outlet of the row
-    that made it, that row's id)."""
-    if not numbers:
-        return {}
-    wanted = set(numbers)
-    bound = AccurateBinding.objects.filter(
-        store_id=store_id, database_id=database_id, number__in={number for _, number in wanted}
-    ).values_list("module", "number", "activity__outlet_id", "activity_id")
-    return {(m, n): (outlet_id, activity_id) for m, n, outlet_id, activity_id in bound if (m, n) in wanted}
-
-
-def prefix_test(outlet: Outlet) -> Callable[[str], bool]:
-    """Whether a number starts with the outlet's code (and not with a longer code of the store that
-    happens to begin the same way, "JKT-" beside "JKT-2-")."""
-    prefix = f"{outlet.code}-"
-    longer = [
-        f"{code}-"
-        for code in Outlet.objects.filter(store_id=outlet.store_id).values_list("code", flat=True)
-        if code != outlet.code and f"{code}-".startswith(prefix)
-    ]
-    return lambda number: number.startswith(prefix) and not any(number.startswith(p) for p in longer)
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an Accurate document of the branch and day goes: the outlet's (`ours`) or in Accurate
-    only; with the row that made it and why it is there, when known."""
-
-    ours: bool
-    activity_id: int | None = None
-    note: str = ""
-
-
-def place(
-    key: Key,
-    *,
-    expected: bool,
-    owner: tuple[int | None, int | None] | None,
-    outlet_id: int,
-    voided: bool,
-    owns_prefix: bool,
-) -> Place | None:
-    """The outlet's when the POS expects its number, when the sync made it for one of the outlet's
-    documents, or when it bears the number of a sale voided that day; in Accurate only when it bears
-    the outlet's prefix and nothing made it; none of the outlet's business otherwise (keyed in by
-    hand, another outlet's in a shared branch)."""
-    note = VOIDED if voided else ""
-    if expected:
-        return Place(ours=True)
-    if owner is not None:
-        outlet, activity_id = owner
-        mine = outlet == outlet_id or (outlet is None and owns_prefix)
-        return Place(ours=True, activity_id=activity_id, note=note) if mine else None
-    if voided:
-        return Place(ours=True, note=note)
-    return Place(ours=False) if owns_prefix else None
-
-
-def check(
-    client: AccurateClient, connection: Connection, outlet: Outlet, mapping: OutletMapping, day: date
-) -> Checked:
-    """Both sides of the outlet's day, compared document by document (see `place`)."""
-    pos = pos_day(outlet, day)
-    rows = read_day(client, day=day, branch=mapping.branch_name)
-    expected = {doc.key: doc for doc in pos.expected}
-    assert connection.database_id is not None
-    owners = owners_of(
-        connection.store_id, connection.database_id, [key for key in numbers_of(rows) if key not in expected]
-    )
-    owns_prefix = prefix_test(outlet)
-    ours: list[Doc] = []
-    only: list[Doc] = []
-    for module, found in rows.items():
-        for row in found:
-            key = (module, str(row.get("number") or ""))
-            where = place(
-                key,
-                expected=key in expected,
-                owner=owners.get(key),
-                outlet_id=outlet.pk,
-                voided=key in pos.voided,
-                owns_prefix=owns_prefix(key[1]),
-            )
-            if where is None:
-                continue
-            doc = doc_of(
-                client,
-                module,
-                row,
-                expected=expected.get(key),
-                warehouse=mapping.warehouse_name,
-                activity_id=where.activity_id,
-                note=where.note,
-            )
-            (ours if where.ours else only).append(doc)
-    return Checked(compare(pos.expected, ours, only), pos.unsynced)
 
 
 def reconciliation_run(*, reconciliation_id: int) -> str:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ready(tenant, monkeypatch):
     """The add-on active and connected with its lists kept; activation reads no fresh lists."""
-    monkeypatch.setattr("mapping.services.outlet_save.accurate_lists_refresh", lambda *, connection: None)
+    monkeypatch.setattr("mapping.services.outlet_submit.accurate_lists_refresh", lambda *, connection: None)
     addon_for(tenant)
     connection_for(tenant)
     return tenant

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from mapping.models import OutletMapping, PaymentAccount
+from mapping.services.account_rules import mapping_defaults
 from mapping.services.outlets import (
     FeeNotConfirmed,
     MappingIncomplete,
-    mapping_defaults,
     mapping_problems,
     outlet_activate,
     outlet_deactivate,

@@ -59,7 +59,7 @@ def accurate_now(monkeypatch):
             ]
             kept.save()
 
-    monkeypatch.setattr("mapping.services.outlet_save.accurate_lists_refresh", refresh)
+    monkeypatch.setattr("mapping.services.outlet_submit.accurate_lists_refresh", refresh)
     return removed, refreshed
 
 

@@ -15,7 +15,7 @@ from outlets import selectors as outlet_selectors
 from outlets.models import Outlet
 
 
-def outlet_mapping_save(
+def outlet_mapping_submit(
     *,
     connection: Connection,
     outlet: Outlet,
