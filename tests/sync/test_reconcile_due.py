@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import timezone
 
 from mapping.models import SyncSettings
@@ -16,6 +15,8 @@ from sync.models import SyncActivity
 from sync.reconcile.due import days_due, reconciliations_queue_due
 from sync.reconcile.models import Reconciliation
 from tests.sync.activity_rows import order
+from tests.sync.test_reconcile_page import enqueued as enqueued  # a fixture
+from tests.sync.test_reconcile_page import ready as ready  # a fixture
 from tests.sync.test_sync_health import activate, connect
 
 JKT = ZoneInfo("Asia/Jakarta")
@@ -24,21 +25,6 @@ DAY = date(2026, 11, 20)
 
 def wib(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=JKT)
-
-
-@pytest.fixture
-def ready(tenant: Any) -> Any:
-    """Connected (no tokens: nothing here calls Accurate), both outlets active."""
-    connect(tenant)
-    activate(tenant.outlet, tenant.other_outlet)
-    return tenant
-
-
-@pytest.fixture
-def enqueued(monkeypatch: Any) -> list[int]:
-    calls: list[int] = []
-    monkeypatch.setattr("sync.reconcile.services.enqueue", calls.append)
-    return calls
 
 
 def due_on(tenant: Any, now: datetime, day: date = DAY) -> set[str]:
