@@ -154,6 +154,10 @@ def _lines(document: Transfer | Adjustment, sign: Decimal = Decimal(1)) -> dict[
 def stock_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc, Row | None]]:
     """Transfers sent and received, adjustments (signed quantities per item) and stock takes (counted
     targets: Accurate turns them into whatever adjustment the count needs, so only presence counts)."""
+    return [*transfer_docs(outlet, start, end), *adjustment_docs(outlet, start, end)]
+
+
+def transfer_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc, Row | None]]:
     lines = "lines__product"
     sent = list(
         Transfer.objects.filter(outlet=outlet, sent_at__gte=start, sent_at__lt=end).prefetch_related(lines)
@@ -163,16 +167,8 @@ def stock_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc
         .select_related("outlet")
         .prefetch_related(lines)
     )
-    adjustments = list(
-        Adjustment.objects.filter(
-            outlet=outlet, adjusted_at__gte=start, adjusted_at__lt=end
-        ).prefetch_related(lines)
-    )
-    takes = list(StockTake.objects.filter(outlet=outlet, counted_at__gte=start, counted_at__lt=end))
     out_rows = rows_of(Kind.TRANSFER_OUT, "transfer", (t.pk for t in sent))
     in_rows = rows_of(Kind.TRANSFER_IN, "transfer", (t.pk for t in received))
-    adjustment_rows = rows_of(Kind.ADJUSTMENT, "adjustment", (a.pk for a in adjustments))
-    take_rows = rows_of(Kind.STOCK_TAKE, "stock_take", (s.pk for s in takes))
     found = []
     for transfer in sent:
         row = out_rows.get(transfer.pk)
@@ -189,6 +185,19 @@ def stock_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc
             ITEM_TRANSFER, number, figures.TRANSFER_IN, transfer.number, row, quantities=_lines(transfer)
         )
         found.append((doc, row))
+    return found
+
+
+def adjustment_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc, Row | None]]:
+    adjustments = list(
+        Adjustment.objects.filter(
+            outlet=outlet, adjusted_at__gte=start, adjusted_at__lt=end
+        ).prefetch_related("lines__product")
+    )
+    takes = list(StockTake.objects.filter(outlet=outlet, counted_at__gte=start, counted_at__lt=end))
+    adjustment_rows = rows_of(Kind.ADJUSTMENT, "adjustment", (a.pk for a in adjustments))
+    take_rows = rows_of(Kind.STOCK_TAKE, "stock_take", (s.pk for s in takes))
+    found = []
     for adjustment in adjustments:
         row = adjustment_rows.get(adjustment.pk)
         number = numbers.adjustment_number(outlet.code, adjustment.number)
