@@ -70,7 +70,7 @@ def store_connect(sandbox: SandboxProcess, *, slug: str, outlet_code: str, menu:
     from django.contrib.sessions.backends.db import SessionStore
 
     from mapping.models import OutletMapping, PaymentAccount, SyncSettings
-    from mapping.services.connection import connect_callback, connect_start, database_choose
+    from mapping.services.connection import addon_activate, connect_callback, connect_start, database_choose
     from outlets import demo
     from outlets.api.serializers import ProductUpsertSerializer
     from outlets.models import PaymentMethod
@@ -87,6 +87,7 @@ def store_connect(sandbox: SandboxProcess, *, slug: str, outlet_code: str, menu:
     upsert.is_valid(raise_exception=True)
     products_upsert(store=store, items=upsert.validated_data["products"])
 
+    addon_activate(store=store, user=owner)  # as the owner does first, on Apps
     session = SessionStore()
     url = connect_start(store=store, session=session, redirect_uri=REDIRECT_URI)
     location = sandbox.login_and_authorize(url)
