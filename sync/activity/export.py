@@ -63,20 +63,30 @@ def amount_of(activity: SyncActivity) -> Decimal | None:
     return None
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """Text the merchant, the POS or Accurate wrote, as a spreadsheet shows it and never runs it: a
+    leading formula character is escaped with a single quote, as OWASP recommends."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def row_of(activity: SyncActivity, zone: ZoneInfo) -> list[str]:
     amount = amount_of(activity)
     return [
         str(kind_label(activity.kind)),
-        activity.pos_number,
-        activity.outlet.code if activity.outlet else "",
-        activity.outlet.name if activity.outlet else _("Whole store"),
-        activity.accurate_number,
+        text_cell(activity.pos_number),
+        text_cell(activity.outlet.code if activity.outlet else ""),
+        text_cell(activity.outlet.name if activity.outlet else str(_("Whole store"))),
+        text_cell(activity.accurate_number),
         str(status_label(activity.status)),
         local(activity.started_at, zone),
         local(activity.completed_at, zone),
         str(activity.attempts),
         "" if amount is None else f"{amount:f}",
-        activity.status_reason if activity.status in REASONED else "",
+        text_cell(activity.status_reason if activity.status in REASONED else ""),
     ]
 
 

@@ -74,3 +74,20 @@ def test_a_payout_is_exported_with_what_reached_the_bank(client, tenant):
         content(response).splitlines()[1]
         == "iSellerPay payout,PO-1,JKT01,Jakarta Pusat,,Pending,,,0,993000.00,"
     )
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(client, tenant, order_body):
+    from outlets.models import Outlet
+
+    Outlet.objects.filter(pk=tenant.outlet.pk).update(name='=HYPERLINK("http://evil.example","x")')
+    make(tenant, order_body, "ORD-1", status="failed", created=at(21, 10), reason="@SUM(A1:A9)")
+    make(tenant, order_body, "ORD-2", created=at(21, 9), accurate_number="\tJKT01-ORD-2")
+    make(tenant, order_body, "ORD-3", status="failed", created=at(21, 8), reason="-2+3 Kue")
+
+    lines = content(login(client, tenant.owner).get(f"{URL}export.csv")).splitlines()
+
+    name = '"\'=HYPERLINK(""http://evil.example"",""x"")"'
+    assert lines[1].startswith(f"Sale,ORD-1,JKT01,{name},JKT01-ORD-1,Failed,")
+    assert lines[1].endswith(",'@SUM(A1:A9)")
+    assert f"Sale,ORD-2,JKT01,{name},'\tJKT01-ORD-2,Success," in lines[2]
+    assert lines[3].endswith(",'-2+3 Kue")
