@@ -20,11 +20,12 @@ TEST_ENV := \
 	SECURE_SSL_REDIRECT=0 \
 	SECRET_KEY=test-only-key-not-a-secret-b6f1c8e2a4d94f0e8a7c3b5d1e2f4a6c
 
-# `manage.py check --deploy` must be clean with production-like settings: a fresh random key.
+# `manage.py check --deploy` must be clean with production-like settings: fresh random keys.
 DEPLOY_ENV = \
 	DEBUG=0 \
 	ALLOWED_HOSTS=example.com \
-	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ACCURATE_TOKEN_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 
 # Installs are redone only when a requirements file is newer than its stamp.
 RUNTIME_STAMP := $(VENV)/.installed-requirements

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    # Counts failed logins per account and per address in the database and locks them out.
+    "axes",
     "outlets",
     "mapping",
     "sync",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Errors under /api/v1/ that never reach a DRF view (404, 500, …) in the API's JSON shape.
+    "outlets.api.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The merchant's language: the cookie set_language writes, else the browser's Accept-Language.
@@ -65,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "iseller_accurate.csp.ContentSecurityPolicyMiddleware",
+    # Last: answers a locked-out login with the log-in page and when to try again (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iseller_accurate.urls"
@@ -124,6 +132,28 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# --- Log-in lockout (django-axes) ---
+# The lockout backend goes first: it refuses a locked-out account or address before the password is
+# checked. `client.login()` and the shell authenticate without a request; they skip the lockout.
+AUTHENTICATION_BACKENDS = [
+    "outlets.login_lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After LOGIN_FAILURE_LIMIT wrong passwords in a row, the account (from any address) and the address
+# (for any account) are locked for LOGIN_LOCKOUT_MINUTES; each try while locked starts the wait again.
+# A right password resets the account's count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "outlets.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "outlets.login_lockout.client_ip"
+# Proxies in front of the web server that append to X-Forwarded-For; the login lockout and the API
+# throttles count the address the outermost one saw. Production runs behind one TLS-terminating proxy
+# (1); 0 counts the address that connected, which behind a proxy is the proxy's own, shared by all.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "outlets:dashboard"
@@ -237,6 +267,24 @@ ACCURATE_ACCOUNT_URL = os.environ.get(
 )
 ACCURATE_CLIENT_ID = os.environ.get("ACCURATE_CLIENT_ID", "sandbox-client" if DEBUG else "")
 ACCURATE_CLIENT_SECRET = os.environ.get("ACCURATE_CLIENT_SECRET", "sandbox-secret" if DEBUG else "")
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline; the
+# pages' <style> blocks stay inline. Everything else from this origin only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # And Accurate's login, as ACCURATE_ACCOUNT_URL names it (iseller_accurate/csp.py).
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Accurate allows 8 requests started per second and 8 in flight per token; leave room for the
 # merchant's other apps.
 ACCURATE_RATE_PER_SECOND = int(os.environ.get("ACCURATE_RATE_PER_SECOND", "7"))
@@ -253,11 +301,19 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["outlets.api.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["outlets.api.auth.HasStoreApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["outlets.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "outlets.api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": None,
+    # Per API key; calls without a valid key are throttled per address in outlets.api.auth, before
+    # they are refused. Beyond the rate: 429 with Retry-After. A batch counts as one request.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["outlets.api.auth.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": os.environ.get("API_THROTTLE_KEY_RATE", "1200/min"),
+        "api_unauthenticated": os.environ.get("API_THROTTLE_UNAUTHENTICATED_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "iSeller Accurate add-on: POS ingestion API",
@@ -268,8 +324,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"PaymentMethodEnum": "outlets.models.fields.PaymentMethod.choices"},
 }
+# The ingestion API's limits (README, "The ingestion API in short"); each refusal names its limit.
 API_BATCH_MAX_ORDERS = 500
 API_BATCH_MAX_PRODUCTS = 1000
+API_MAX_ORDER_LINES = 1000
+API_MAX_ORDER_PAYMENTS = 50
+# The largest request body Django reads, the API's included (answered 413 there): a batch of 500
+# orders of a dozen lines each is under 1 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

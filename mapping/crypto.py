@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "generate_key", "rotate"]
+__all__ = ["InvalidToken", "decrypt", "encrypt", "ensure_keys", "generate_key", "rotate"]
 
 MISSING_KEYS = (
     "ACCURATE_TOKEN_KEYS must be set when DEBUG is off: one or more Fernet keys, comma separated, "
@@ -53,6 +53,11 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 def _current() -> MultiFernet:
     # Keyed by the setting's value, so a changed setting (tests, a rotation) takes effect at once.
     return _fernet(_keys())
+
+
+def ensure_keys() -> None:
+    """Raises ImproperlyConfigured unless tokens can be encrypted now (keys set and all valid)."""
+    _current().encrypt(b"ready")
 
 
 def encrypt(text: str) -> str:

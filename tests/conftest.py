@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from outlets.models import Outlet, Product, Store
@@ -97,6 +98,14 @@ def order_body() -> Callable[..., dict[str, Any]]:
 def fast_password_hashing(settings: Any) -> None:
     # The personas' passwords are hashed on every test; the real hasher is slow by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_unauthenticated_throttle() -> None:
+    """The test client calls from 127.0.0.1 in every test, and the cache (Redis) outlives a test:
+    calls without a valid key from earlier tests must not count against this one's (the throttle's
+    own tests use their own addresses)."""
+    cache.delete("throttle_api_unauthenticated_127.0.0.1")
 
 
 @pytest.fixture(scope="session")

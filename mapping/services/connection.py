@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -67,6 +68,10 @@ CODE_REFUSED = gettext_noop(
     "Accurate did not accept this authorization (it expired or was used). Press Connect again."
 )
 UNREACHABLE = gettext_noop("Accurate could not be reached. Press Connect to try again in a moment.")
+NO_KEYS = gettext_noop(
+    "Connecting to Accurate is not possible yet: this server has no valid key to protect Accurate's "
+    "tokens (ACCURATE_TOKEN_KEYS). Ask your administrator to set it, then press Connect again."
+)
 NO_CODE = gettext_noop("Accurate's answer had no authorization code. Press Connect to try again.")
 UNKNOWN_DATABASE = gettext_noop(
     "That database is not one of your Accurate databases. Pick one from the list."
@@ -84,6 +89,7 @@ def connect_start(*, store: Store, session: SessionBase, redirect_uri: str) -> s
     their session, asking for every scope the product uses. Raises ConnectError until the add-on
     is activated."""
     _addon_activated(store)
+    _can_encrypt()
     state = secrets.token_urlsafe(32)
     now = time.time()
     states = _live_states(session, now)
@@ -110,6 +116,8 @@ def connect_callback(
     code = params.get("code", "")
     if not code:
         raise ConnectError(gettext(NO_CODE))
+    # Before the code is spent: without keys the tokens could not be stored, and the code is single-use.
+    _can_encrypt()
     config = oauth_config(redirect_uri)
     try:
         tokens = accurate.exchange_code(account_seam(), config, code)
@@ -195,6 +203,15 @@ def disconnect(*, connection: Connection) -> None:
 
 
 # --- helpers ---
+
+
+def _can_encrypt() -> None:
+    """Raises ConnectError when Accurate's tokens could not be encrypted (ACCURATE_TOKEN_KEYS)."""
+    try:
+        crypto.ensure_keys()
+    except ImproperlyConfigured as exc:
+        logger.error("cannot connect a store to Accurate: %s", exc)
+        raise ConnectError(gettext(NO_KEYS)) from exc
 
 
 def _live_states(session: SessionBase, now: float) -> dict[str, float]:

@@ -6,8 +6,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from outlets.models import ApiKey, Store
 from outlets.models.stores import api_key_hash
@@ -19,15 +20,57 @@ if TYPE_CHECKING:
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+def configured_rate(scope: str) -> str | None:
+    """REST_FRAMEWORK's DEFAULT_THROTTLE_RATES[scope], read at each request: tests can change it."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return str(rate) if rate else None
+
+
+class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """Requests per API key (REST_FRAMEWORK's `api_key` rate); a batch is one request."""
+
+    scope = "api_key"
+
+    def get_rate(self) -> str | None:
+        return configured_rate(self.scope)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if not isinstance(request.auth, ApiKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class UnauthenticatedRateThrottle(throttling.SimpleRateThrottle):
+    """Calls without a valid key, per address (the `api_unauthenticated` rate). Checked while
+    authenticating, since DRF refuses a bad key before its throttles run."""
+
+    scope = "api_unauthenticated"
+
+    def get_rate(self) -> str | None:
+        return configured_rate(self.scope)
+
+    def get_cache_key(self, request: Request, view: APIView | None) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttle_unauthenticated(request: Request) -> None:
+    """Counts a call without a valid key; raises Throttled (429, Retry-After) beyond the rate."""
+    throttle = UnauthenticatedRateThrottle()
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+        raise exceptions.Throttled(wait=throttle.wait())
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[None, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
+            throttle_unauthenticated(request)
             return None
         scheme, _, raw = header.partition(" ")
         if scheme != self.keyword or not raw.strip():
+            throttle_unauthenticated(request)
             raise exceptions.AuthenticationFailed(
                 "Send the store's API key as 'Authorization: Bearer <key>'."
             )
@@ -37,6 +80,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if key is None:
+            throttle_unauthenticated(request)
             raise exceptions.AuthenticationFailed(
                 "This API key is unknown or was revoked. Create a new one in the back office "
                 "(Settings → API keys)."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -58,6 +60,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(error_body("not_found", exc.message), status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, Http404):
         return Response(error_body("not_found", str(exc) or "Not found."), status=404)
+    if isinstance(exc, RequestDataTooBig):  # raised by Django when DRF reads the body
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The body is larger than the API takes: at most {limit:,} bytes. Send fewer at a time."
+        return Response(error_body("too_large", message), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, exceptions.ParseError):
         return Response(error_body("malformed", f"The body is not valid JSON: {exc.detail}"), status=400)
     if isinstance(exc, exceptions.ValidationError):

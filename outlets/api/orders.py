@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from outlets import selectors
+from outlets.models import Order
 from outlets.services.errors import DocumentConflict, DocumentInvalid
 from outlets.services.orders import OrderResult, order_replace, order_void, orders_ingest
 
@@ -99,9 +100,15 @@ class OrderBatchView(generics.GenericAPIView):
 class OrderDetailView(generics.GenericAPIView):
     serializer_class = serializers.OrderSerializer
 
+    def get_object(self) -> Order:
+        """The order at this URL (404 if none); DRF's OPTIONS asks for it before describing PUT."""
+        outlet = outlet_for_request(self.request, self.kwargs["outlet_code"])
+        order = document_for(selectors.orders_for_outlet, outlet, self.kwargs["number"])
+        assert isinstance(order, Order)
+        return order
+
     def get(self, request: Request, outlet_code: str, number: str) -> Response:
-        outlet = outlet_for_request(request, outlet_code)
-        return Response(represent(document_for(selectors.orders_for_outlet, outlet, number)))
+        return Response(represent(self.get_object()))
 
     def put(self, request: Request, outlet_code: str, number: str) -> Response:
         """Replace an order that changed at the POS. Refused (409) once it is in Accurate."""

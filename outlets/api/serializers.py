@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
@@ -25,7 +26,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> Any:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well formed but impossible (minute 60, 30 February, +25:00, year 0)
+                parsed = None  # DRF's own parse below refuses it as "wrong format", at its path
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         return super().to_internal_value(value)
@@ -56,6 +60,26 @@ def quantity(**kwargs: Any) -> serializers.DecimalField:
 def text(max_length: int, **kwargs: Any) -> serializers.CharField:
     kwargs.setdefault("default", "")
     return serializers.CharField(max_length=max_length, allow_blank=True, **kwargs)
+
+
+def many(
+    child: serializers.Serializer, limit: int, message: str, min_length: int | None = None, **kwargs: Any
+) -> serializers.ListSerializer:
+    """A list of at most `limit` items, refused before any item is read.
+
+    The validators repeat the bounds for drf-spectacular, which reads maxItems/minItems from them.
+    """
+    validators: list[Any] = [MaxLengthValidator(limit, message)]
+    if min_length is not None:
+        validators.append(MinLengthValidator(min_length))
+    return serializers.ListSerializer(
+        child=child,
+        max_length=limit,
+        min_length=min_length,
+        error_messages={"max_length": message},
+        validators=validators,
+        **kwargs,
+    )
 
 
 def positive(value: Decimal, what: str) -> Decimal:
@@ -106,14 +130,30 @@ class OrderSerializer(serializers.Serializer):
     rounding = money(default=ZERO)
     total = money(min_value=ZERO)
     note = text(500)
-    lines = OrderLineSerializer(many=True, allow_empty=False)
-    payments = PaymentSerializer(many=True, default=list)
+    lines = many(
+        OrderLineSerializer(),
+        settings.API_MAX_ORDER_LINES,
+        f"At most {settings.API_MAX_ORDER_LINES:,} lines per order.",
+        allow_empty=False,
+    )
+    payments = many(
+        PaymentSerializer(),
+        settings.API_MAX_ORDER_PAYMENTS,
+        f"At most {settings.API_MAX_ORDER_PAYMENTS:,} payments per order.",
+        default=list,
+    )
 
 
 class OrderBatchSerializer(serializers.Serializer):
     """Only for the schema: the batch is parsed order by order so one bad order fails alone."""
 
-    orders = OrderSerializer(many=True, help_text="1 to 500 orders.")
+    orders = many(
+        OrderSerializer(),
+        settings.API_BATCH_MAX_ORDERS,
+        f"Send 1 to {settings.API_BATCH_MAX_ORDERS} orders.",
+        min_length=1,
+        help_text=f"1 to {settings.API_BATCH_MAX_ORDERS} orders.",
+    )
 
 
 class VoidSerializer(serializers.Serializer):
@@ -259,13 +299,12 @@ class ProductSerializer(serializers.Serializer):
 
 
 class ProductUpsertSerializer(serializers.Serializer):
-    products = ProductSerializer(many=True, allow_empty=False)
-
-    def validate_products(self, value: list[Any]) -> list[Any]:
-        limit = settings.API_BATCH_MAX_PRODUCTS
-        if len(value) > limit:
-            raise serializers.ValidationError(f"Send at most {limit} products per request.")
-        return value
+    products = many(
+        ProductSerializer(),
+        settings.API_BATCH_MAX_PRODUCTS,
+        f"At most {settings.API_BATCH_MAX_PRODUCTS:,} products per request.",
+        allow_empty=False,
+    )
 
 
 class OutletSerializer(serializers.Serializer):

@@ -60,7 +60,10 @@ def test_four_processes_on_one_token_are_never_refused_by_the_limits(sandbox):
     assert len(calls) == PROCESSES * CALLS_PER_PROCESS
     assert all(end > 0 for _, end in calls), "a call failed"
     assert counters["rejected_by_limits"] == 0
-    assert counters["max_started_per_second"] <= 7
+    # The limiter grants 7 starts per 1.05 s; on a loaded machine (the suite runs on two workers) a
+    # request granted earlier can reach the sandbox late and share its second with the next window's
+    # first: still inside Accurate's 8, which is what the contract is about.
+    assert counters["max_started_per_second"] <= 8
     assert counters["max_in_flight"] <= 7
     # They really competed: more than one process had a request in flight at once.
     assert counters["max_in_flight"] > 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import translation
 
 from mapping.models import Connection
 from mapping.services.connection import addon_activate, connect_callback, connect_start, database_choose
@@ -20,6 +22,14 @@ DB_ID = 101
 @pytest.fixture(autouse=True)
 def token_keys(settings: Any) -> None:
     settings.ACCURATE_TOKEN_KEYS = [TEST_KEY]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test() -> Iterator[None]:
+    """A request in Indonesian leaves its language active in the thread (LocaleMiddleware does not
+    reset it); messages built outside a request in the next test would come out in Indonesian."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
