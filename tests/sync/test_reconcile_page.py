@@ -261,4 +261,8 @@ def test_a_day_being_checked_offers_no_button_and_reloads_until_done(client, rea
     assert cell(listed, "JKT01", day, "status") == "Checking"
     assert f'data-testid="check-JKT01-{day.isoformat()}"' not in listed
     assert 'data-testid="check-now"' not in details
-    assert "window.location.reload()" in listed and "window.location.reload()" in details
+    reload = '<script src="/static/js/reload-soon.js" data-reload-ms="3000" defer></script>'
+    assert reload in listed and reload in details
+    # Once, at the end of the page: never in its <title>.
+    assert listed.count(reload) == 1 and details.count(reload) == 1
+    assert "<script" not in listed.split("</title>")[0]
