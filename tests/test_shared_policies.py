@@ -73,3 +73,18 @@ def test_the_migration_rehashes_only_bodies_with_other_characters(tenant, order_
 
     named.refresh_from_db()
     assert named.payload_hash == pos_hash_before(named.payload)
+
+
+def test_a_failed_reconciliation_waits_5_minutes_doubling_to_6_hours_without_jitter():
+    from sync.reconcile.services import RETRY
+
+    waits = [RETRY.delay(attempts) for attempts in (1, 2, 3, 7, 8, 20)]
+
+    assert waits == [
+        timedelta(minutes=5),
+        timedelta(minutes=10),
+        timedelta(minutes=20),
+        timedelta(minutes=320),
+        timedelta(hours=6),
+        timedelta(hours=6),
+    ]

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sync.engine.verify import cents
 from sync.models import SyncAttempt
 
-CENT = Decimal("0.01")
 DOCUMENT_LABELS: dict[str, Promise] = {
     "sales-invoice": _("Sales invoice"),
     "sales-receipt": _("Sales receipt"),
     "sales-return": _("Sales return"),
     "other-deposit": _("Other deposit"),
+    "other-payment": _("Other payment"),
 }
 
 
@@ -39,7 +40,7 @@ class TotalCheck:
 
     @property
     def differs(self) -> bool:
-        return self.accurate.quantize(CENT, ROUND_HALF_UP) != self.pos.quantize(CENT, ROUND_HALF_UP)
+        return cents(self.accurate) != cents(self.pos)
 
 
 def totals_checked(attempts: Sequence[SyncAttempt]) -> list[TotalCheck]:

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accurate import AccurateError, ErrorKind
+from iseller_accurate.retry import RetryPolicy
 from mapping.models import Connection, OutletMapping
 from mapping.services.credentials import accurate_client_for
 from outlets.models import Outlet, Store
@@ -34,8 +35,9 @@ Status = Reconciliation.Status
 
 # A check Checking this long without finishing lost its task or its worker: queued again.
 STALE_AFTER = timedelta(minutes=15)
-RETRY_FIRST = timedelta(minutes=5)
-RETRY_MAX = timedelta(hours=6)
+# A check Accurate could not answer: 5 minutes, doubling with each failed run in a row, at most
+# 6 hours; no jitter, since only one run at a time holds a check.
+RETRY = RetryPolicy(base=timedelta(minutes=5), maximum=timedelta(hours=6), jitter=0)
 
 
 class CheckRefused(Exception):
@@ -228,11 +230,6 @@ def difference_row(reconciliation_id: int, position: int, difference: Difference
     )
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """5 minutes, doubling with each failed run in a row, at most 6 hours."""
-    return min(RETRY_FIRST * (1 << min(max(attempts, 0), 12)), RETRY_MAX)
-
-
 def failed(row: Reconciliation, token: str, error: str, *, retry: bool, requests: int, started: float) -> str:
     """The failure and nothing of what was read: the previous figures and differences go too, since
     they are not known to hold any more."""
@@ -250,7 +247,7 @@ def failed(row: Reconciliation, token: str, error: str, *, retry: bool, requests
         "accurate_only_count": 0,
         "unsynced_count": 0,
         "error": error,
-        "retry_at": now + retry_delay(row.attempts) if retry else None,
+        "retry_at": now + RETRY.ceiling(row.attempts + 1) if retry else None,
     }
     with transaction.atomic():
         took = Reconciliation.objects.filter(pk=row.pk, claimed_by=token, status=Status.CHECKING).update(

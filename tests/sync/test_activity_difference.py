@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -202,4 +203,32 @@ def test_a_sale_with_a_difference_is_in_accurate_for_a_void_and_a_change(tenant,
     assert list(SyncActivity.objects.filter(order__number="ORD-D1").values_list("kind", "status")) == [
         ("order", "difference"),
         ("order_void", "pending"),
+    ]
+
+
+def test_a_refunds_money_out_is_named_among_the_totals_checked():
+    from sync.activity.totals import totals_checked
+
+    attempt = SyncAttempt(
+        answered=[
+            {
+                "module": "sales-return",
+                "number": "JKT01-R-1",
+                "accurate_total": "10000",
+                "pos_total": "10000",
+            },
+            {
+                "module": "other-payment",
+                "number": "JKT01-R-1-OUT",
+                "accurate_total": "9999",
+                "pos_total": "10000",
+            },
+        ]
+    )
+
+    checked = [(str(c.label), c.number, c.differs, c.difference) for c in totals_checked([attempt])]
+
+    assert checked == [
+        ("Sales return", "JKT01-R-1", False, Decimal(0)),
+        ("Other payment", "JKT01-R-1-OUT", True, Decimal(-1)),
     ]

@@ -3,7 +3,7 @@ Accurate holds for its branch and date, document by document, as the task runs i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -348,7 +348,7 @@ def test_accurate_failing_half_way_records_the_failure_and_nothing_of_the_day(
 
     assert (row.status, row.requests, row.attempts) == ("failed", 3, 1)
     assert row.error == "Accurate could not be reached; the sync will try again."
-    assert row.retry_at and row.checked_at and row.retry_at > row.checked_at
+    assert row.retry_at and row.checked_at and row.retry_at - row.checked_at == timedelta(minutes=5)
     assert (row.pos_figures, row.accurate_figures, row.differences_count) == ({}, {}, 0)
     assert row.differences.count() == 0
 
