@@ -34,12 +34,13 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 # Steps of `make test` run in order even under -j: services before the tests, lint first.
 .NOTPARALLEL:
 
-.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check migrations-check services chromium bench clean
+.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check migrations-check services chromium bench fuzz clean
 
 help:
 	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT), SANDBOX_PORT=$(SANDBOX_PORT))"
 	@echo "make test    ruff, import contracts, mypy, check --deploy, migrations check, pytest on PostgreSQL and Redis, then on the embedded stack (what CI runs)"
 	@echo "make bench   run every bench/*.py (helpers start with _); each prints JSON lines"
+	@echo "make fuzz    fuzz the ingestion API from its schema, longer than make test does (FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES))"
 	@echo "make lint    ruff check, ruff format --check and the import contracts (lint-imports)"
 	@echo "make fmt     ruff format and ruff check --fix"
 
@@ -118,6 +119,12 @@ pytest-embedded: venv-dev
 
 services:
 	.ci/services
+
+# The API fuzzer of `make test` (tests/outlets/test_api_fuzz.py), longer: FUZZ_MAX_EXAMPLES per operation.
+FUZZ_MAX_EXAMPLES ?= 50
+fuzz: venv-dev services
+	$(TEST_ENV) FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/python -m pytest tests/outlets/test_api_fuzz.py -q -s \
+		-p no:cacheprovider 2>&1 | grep -E '^\{"fuzz_|passed|failed'
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
 chromium:

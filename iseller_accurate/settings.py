@@ -322,12 +322,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "outlets.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {"PaymentMethodEnum": "outlets.models.fields.PaymentMethod.choices"},
 }
 # The ingestion API's limits (README, "The ingestion API in short"); each refusal names its limit.
 API_BATCH_MAX_ORDERS = 500
 API_BATCH_MAX_PRODUCTS = 1000
 API_MAX_ORDER_LINES = 1000
+API_MAX_DOCUMENT_LINES = 1000  # refunds, transfers, adjustments, stock takes; stock entries per product
 API_MAX_ORDER_PAYMENTS = 50
 # The largest request body Django reads, the API's included (answered 413 there): a batch of 500
 # orders of a dozen lines each is under 1 MB.

@@ -52,8 +52,8 @@ def conflict_body(exc: DocumentConflict) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DocumentInvalid):
-        return Response(invalid_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DocumentInvalid):  # well formed, refused by a rule the schema cannot state
+        return Response(invalid_body(exc), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, DocumentConflict):
         return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DocumentNotFound):

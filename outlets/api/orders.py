@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework import serializers as rf_serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +20,15 @@ from outlets.services.orders import OrderResult, order_replace, order_void, orde
 from . import serializers
 from .errors import error_body, flatten_errors
 from .representation import represent
+from .schema import OrderBatchResultSerializer, stored
 from .views import document_for, outlet_for_request, validated
+
+ORDER_STORED = stored(
+    serializers.OrderSerializer,
+    status=rf_serializers.ChoiceField(choices=Order.Status.choices),
+    version=rf_serializers.IntegerField(help_text="1, then one more for each change the POS posted."),
+    voided_at=rf_serializers.DateTimeField(allow_null=True),
+)
 
 
 def result_body(result: OrderResult) -> dict[str, Any]:
@@ -42,7 +51,7 @@ def result_body(result: OrderResult) -> dict[str, Any]:
 class OrderCreateView(generics.GenericAPIView):
     serializer_class = serializers.OrderSerializer
 
-    @extend_schema(responses={201: serializers.OrderSerializer, 200: serializers.OrderSerializer})
+    @extend_schema(responses={201: ORDER_STORED, 200: ORDER_STORED})
     def post(self, request: Request, outlet_code: str) -> Response:
         """Post one order. 201 when stored, 200 when this exact order was stored before."""
         outlet = outlet_for_request(request, outlet_code)
@@ -59,6 +68,7 @@ class OrderCreateView(generics.GenericAPIView):
 class OrderBatchView(generics.GenericAPIView):
     serializer_class = serializers.OrderBatchSerializer
 
+    @extend_schema(responses={200: OrderBatchResultSerializer})
     def post(self, request: Request, outlet_code: str) -> Response:
         """Post up to 500 orders. Good ones are stored, bad ones reported; one result per order."""
         outlet = outlet_for_request(request, outlet_code)
@@ -107,9 +117,11 @@ class OrderDetailView(generics.GenericAPIView):
         assert isinstance(order, Order)
         return order
 
+    @extend_schema(responses={200: ORDER_STORED})
     def get(self, request: Request, outlet_code: str, number: str) -> Response:
         return Response(represent(self.get_object()))
 
+    @extend_schema(responses={200: ORDER_STORED})
     def put(self, request: Request, outlet_code: str, number: str) -> Response:
         """Replace an order that changed at the POS. Refused (409) once it is in Accurate."""
         outlet = outlet_for_request(request, outlet_code)
@@ -122,7 +134,7 @@ class OrderDetailView(generics.GenericAPIView):
 class OrderVoidView(generics.GenericAPIView):
     serializer_class = serializers.VoidSerializer
 
-    @extend_schema(responses={200: serializers.OrderSerializer})
+    @extend_schema(responses={200: ORDER_STORED})
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         """Void an order. Voiding it again changes nothing."""
         outlet = outlet_for_request(request, outlet_code)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework import serializers as rf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,6 +15,7 @@ from outlets.services.products import PRODUCT_FIELDS, products_upsert
 
 from . import serializers
 from .auth import request_store
+from .schema import ProductUpsertResultSerializer
 from .views import validated
 
 
@@ -24,9 +27,15 @@ def product_body(product: Product) -> dict[str, object]:
     return body
 
 
+class ProductStoredSerializer(serializers.ProductSerializer):
+    id = rf_serializers.IntegerField(help_text="The add-on's id of the product.")
+    stock = None  # type: ignore[assignment]  # posted with the product, not read back
+
+
 class ProductUpsertView(generics.GenericAPIView):
     serializer_class = serializers.ProductUpsertSerializer
 
+    @extend_schema(responses={200: ProductUpsertResultSerializer})
     def post(self, request: Request) -> Response:
         """Create or update up to 1,000 products by POS id, with stock per outlet. All or nothing."""
         data = validated(serializers.ProductUpsertSerializer, request.data)
@@ -43,6 +52,7 @@ class ProductUpsertView(generics.GenericAPIView):
 class ProductDetailView(generics.GenericAPIView):
     serializer_class = serializers.ProductSerializer
 
+    @extend_schema(responses={200: ProductStoredSerializer})
     def get(self, request: Request, pos_id: str) -> Response:
         product = selectors.products_for_store(request_store(request)).filter(pos_id=pos_id).first()
         if product is None:

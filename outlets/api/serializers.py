@@ -11,37 +11,27 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator
-from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from outlets.models import Deposit, Order, PaymentMethod, Product
+
+from .fields import (
+    AwareDateTimeField,
+    Sign,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictDecimalField,
+    StrictRegexField,
+)
 
 NUMBER_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 NUMBER_HELP = "The POS number: letters, digits and . _ / -, at most 64, unique per outlet."
 ZERO = Decimal("0")
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """A time with its UTC offset. A bare local time is refused: the outlet's zone decides the day."""
-
-    def to_internal_value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value.strip())
-            except ValueError:  # well formed but impossible (minute 60, 30 February, +25:00, year 0)
-                parsed = None  # DRF's own parse below refuses it as "wrong format", at its path
-            if parsed is not None and parsed.tzinfo is None:
-                self.fail("naive")
-        return super().to_internal_value(value)
-
-    default_error_messages = {
-        **serializers.DateTimeField.default_error_messages,
-        "naive": "Give the time with its UTC offset, e.g. 2026-11-20T10:15:00+07:00.",
-    }
-
-
 def number_field(**kwargs: Any) -> serializers.RegexField:
-    return serializers.RegexField(
+    return StrictRegexField(
         NUMBER_REGEX,
         help_text=NUMBER_HELP,
         error_messages={"invalid": NUMBER_HELP},
@@ -49,17 +39,21 @@ def number_field(**kwargs: Any) -> serializers.RegexField:
     )
 
 
-def money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+def money(sign: Sign = Sign.ANY, **kwargs: Any) -> serializers.DecimalField:
+    return StrictDecimalField(max_digits=18, decimal_places=2, sign=sign, **kwargs)
 
 
-def quantity(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=3, **kwargs)
+def quantity(sign: Sign, **kwargs: Any) -> serializers.DecimalField:
+    return StrictDecimalField(max_digits=14, decimal_places=3, sign=sign, **kwargs)
 
 
 def text(max_length: int, **kwargs: Any) -> serializers.CharField:
     kwargs.setdefault("default", "")
-    return serializers.CharField(max_length=max_length, allow_blank=True, **kwargs)
+    return StrictCharField(max_length=max_length, allow_blank=True, **kwargs)
+
+
+def required_text(max_length: int, **kwargs: Any) -> serializers.CharField:
+    return StrictCharField(max_length=max_length, **kwargs)
 
 
 def many(
@@ -72,6 +66,7 @@ def many(
     validators: list[Any] = [MaxLengthValidator(limit, message)]
     if min_length is not None:
         validators.append(MinLengthValidator(min_length))
+        kwargs.setdefault("allow_empty", min_length == 0)
     return serializers.ListSerializer(
         child=child,
         max_length=limit,
@@ -82,30 +77,26 @@ def many(
     )
 
 
-def positive(value: Decimal, what: str) -> Decimal:
-    if value <= ZERO:
-        raise serializers.ValidationError(f"{what} must be more than 0.")
-    return value
+def document_lines(child: serializers.Serializer) -> serializers.ListSerializer:
+    """The lines of a refund, transfer, adjustment or stock take: 1 to API_MAX_DOCUMENT_LINES."""
+    limit = settings.API_MAX_DOCUMENT_LINES
+    return many(child, limit, f"At most {limit:,} lines per document.", min_length=1)
 
 
 class OrderLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=64, help_text="The product's POS id.")
-    quantity = quantity()
-    unit_price = money(min_value=ZERO)
-    discount = money(min_value=ZERO, default=ZERO, help_text="Line discount, as an amount.")
+    product = required_text(64, help_text="The product's POS id.")
+    quantity = quantity(
+        Sign.POSITIVE, sign_message="Quantity (post returned goods as a refund) must be more than 0."
+    )
+    unit_price = money(Sign.NOT_NEGATIVE)
+    discount = money(Sign.NOT_NEGATIVE, default=ZERO, help_text="Line discount, as an amount.")
     note = text(255)
-
-    def validate_quantity(self, value: Decimal) -> Decimal:
-        return positive(value, "Quantity (post returned goods as a refund)")
 
 
 class PaymentSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = money()
+    amount = money(Sign.POSITIVE, sign_message="A payment's amount must be more than 0.")
     reference = text(100)
-
-    def validate_amount(self, value: Decimal) -> Decimal:
-        return positive(value, "A payment's amount")
 
 
 class CustomerSerializer(serializers.Serializer):
@@ -119,22 +110,22 @@ class OrderSerializer(serializers.Serializer):
     number = number_field()
     status = serializers.ChoiceField(choices=Order.Status.choices, default=Order.Status.COMPLETED)
     ordered_at = AwareDateTimeField()
-    shift = serializers.CharField(
+    shift = required_text(
         max_length=64, allow_null=True, default=None, help_text="The POS number of its shift."
     )
     customer = CustomerSerializer(allow_null=True, default=None)
-    tax_inclusive = serializers.BooleanField(default=False)
-    order_discount = money(min_value=ZERO, default=ZERO)
-    tax = money(min_value=ZERO, default=ZERO)
-    service_charge = money(min_value=ZERO, default=ZERO)
+    tax_inclusive = StrictBooleanField(default=False)
+    order_discount = money(Sign.NOT_NEGATIVE, default=ZERO)
+    tax = money(Sign.NOT_NEGATIVE, default=ZERO)
+    service_charge = money(Sign.NOT_NEGATIVE, default=ZERO)
     rounding = money(default=ZERO)
-    total = money(min_value=ZERO)
+    total = money(Sign.NOT_NEGATIVE)
     note = text(500)
     lines = many(
         OrderLineSerializer(),
         settings.API_MAX_ORDER_LINES,
         f"At most {settings.API_MAX_ORDER_LINES:,} lines per order.",
-        allow_empty=False,
+        min_length=1,
     )
     payments = many(
         PaymentSerializer(),
@@ -145,14 +136,16 @@ class OrderSerializer(serializers.Serializer):
 
 
 class OrderBatchSerializer(serializers.Serializer):
-    """Only for the schema: the batch is parsed order by order so one bad order fails alone."""
+    """Up to 500 orders in one request. Each is checked on its own, so one bad order fails alone:
+    an item that is not a valid order (see OrderRequest) is answered `invalid` in its result, and
+    the others are stored."""
 
-    orders = many(
-        OrderSerializer(),
-        settings.API_BATCH_MAX_ORDERS,
-        f"Send 1 to {settings.API_BATCH_MAX_ORDERS} orders.",
+    orders = serializers.ListField(
+        child=serializers.JSONField(),
         min_length=1,
-        help_text=f"1 to {settings.API_BATCH_MAX_ORDERS} orders.",
+        max_length=settings.API_BATCH_MAX_ORDERS,
+        help_text=f"1 to {settings.API_BATCH_MAX_ORDERS} orders, each an OrderRequest. Each is "
+        "checked on its own: one that is not valid is reported `invalid` in `results`, the rest are stored.",
     )
 
 
@@ -162,50 +155,44 @@ class VoidSerializer(serializers.Serializer):
 
 class ShiftOpenSerializer(serializers.Serializer):
     number = number_field()
-    cashier = serializers.CharField(max_length=100)
+    cashier = required_text(100)
     opened_at = AwareDateTimeField()
-    opening_float = money(min_value=ZERO, default=ZERO)
+    opening_float = money(Sign.NOT_NEGATIVE, default=ZERO)
 
 
 class ShiftCloseSerializer(serializers.Serializer):
     closed_at = AwareDateTimeField()
-    closing_cash = money(min_value=ZERO, allow_null=True, default=None)
+    closing_cash = money(Sign.NOT_NEGATIVE, allow_null=True, default=None)
 
 
 class RefundLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=64)
-    quantity = quantity()
-    unit_price = money(min_value=ZERO)
-
-    def validate_quantity(self, value: Decimal) -> Decimal:
-        return positive(value, "Quantity")
+    product = required_text(64)
+    quantity = quantity(Sign.POSITIVE, sign_message="Quantity must be more than 0.")
+    unit_price = money(Sign.NOT_NEGATIVE)
 
 
 class RefundSerializer(serializers.Serializer):
     number = number_field()
-    order = serializers.CharField(max_length=64, help_text="The POS number of the refunded order.")
+    order = required_text(64, help_text="The POS number of the refunded order.")
     refunded_at = AwareDateTimeField()
     reason = text(255)
     refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, default="cash")
-    total = money(min_value=ZERO)
-    lines = RefundLineSerializer(many=True, allow_empty=False)
+    total = money(Sign.NOT_NEGATIVE)
+    lines = document_lines(RefundLineSerializer())
 
 
 class TransferLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=64)
-    quantity = quantity()
-
-    def validate_quantity(self, value: Decimal) -> Decimal:
-        return positive(value, "Quantity")
+    product = required_text(64)
+    quantity = quantity(Sign.POSITIVE, sign_message="Quantity must be more than 0.")
 
 
 class TransferSerializer(serializers.Serializer):
     number = number_field()
-    to_outlet = serializers.CharField(max_length=20, help_text="Code of the receiving outlet.")
+    to_outlet = required_text(20, help_text="Code of the receiving outlet.")
     sent_at = AwareDateTimeField()
     received_at = AwareDateTimeField(allow_null=True, default=None)
     note = text(500)
-    lines = TransferLineSerializer(many=True, allow_empty=False)
+    lines = document_lines(TransferLineSerializer())
 
 
 class ReceiveSerializer(serializers.Serializer):
@@ -213,89 +200,92 @@ class ReceiveSerializer(serializers.Serializer):
 
 
 class AdjustmentLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=64)
-    quantity = quantity(help_text="Positive: stock in. Negative: stock out.")
-    unit_cost = money(min_value=ZERO, default=ZERO)
+    product = required_text(64)
+    quantity = quantity(
+        Sign.NOT_ZERO,
+        sign_message="Quantity must not be 0: + for stock in, − for out.",
+        help_text="Positive: stock in. Negative: stock out.",
+    )
+    unit_cost = money(Sign.NOT_NEGATIVE, default=ZERO)
     note = text(255)
-
-    def validate_quantity(self, value: Decimal) -> Decimal:
-        if value == ZERO:
-            raise serializers.ValidationError("Quantity must not be 0: + for stock in, − for out.")
-        return value
 
 
 class AdjustmentSerializer(serializers.Serializer):
     number = number_field()
     adjusted_at = AwareDateTimeField()
-    reason = serializers.CharField(max_length=255)
-    lines = AdjustmentLineSerializer(many=True, allow_empty=False)
+    reason = required_text(255)
+    lines = document_lines(AdjustmentLineSerializer())
 
 
 class StockTakeLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=64)
-    counted_quantity = quantity(min_value=ZERO)
+    product = required_text(64)
+    counted_quantity = quantity(Sign.NOT_NEGATIVE)
 
 
 class StockTakeSerializer(serializers.Serializer):
     number = number_field()
     counted_at = AwareDateTimeField()
     note = text(500)
-    lines = StockTakeLineSerializer(many=True, allow_empty=False)
+    lines = document_lines(StockTakeLineSerializer())
 
 
 class DepositSerializer(serializers.Serializer):
     number = number_field()
     kind = serializers.ChoiceField(choices=Deposit.Kind.choices)
     received_at = AwareDateTimeField()
-    amount = money()
+    amount = money(Sign.POSITIVE, sign_message="The amount must be more than 0.")
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     customer_name = text(200)
     note = text(500)
-
-    def validate_amount(self, value: Decimal) -> Decimal:
-        return positive(value, "The amount")
 
 
 class PayoutSerializer(serializers.Serializer):
     number = number_field()
     paid_at = AwareDateTimeField(help_text="When the money reached the outlet's bank.")
-    gross = money(help_text="What iSellerPay collected for the payments this payout covers.")
-    fee = money(min_value=ZERO, help_text="The MDR fee iSellerPay kept.")
-    net = money(help_text="What reached the bank: gross − fee.")
-    period_start = serializers.DateField(
+    gross = money(
+        Sign.POSITIVE,
+        sign_message="The gross amount must be more than 0.",
+        help_text="What iSellerPay collected for the payments this payout covers.",
+    )
+    fee = money(Sign.NOT_NEGATIVE, help_text="The MDR fee iSellerPay kept.")
+    net = money(
+        Sign.POSITIVE,
+        sign_message="The net amount must be more than 0.",
+        help_text="What reached the bank: gross − fee.",
+    )
+    period_start = StrictDateField(
         allow_null=True, default=None, help_text="First day of the payments it covers."
     )
-    period_end = serializers.DateField(allow_null=True, default=None, help_text="Last day of the payments.")
+    period_end = StrictDateField(allow_null=True, default=None, help_text="Last day of the payments.")
     reference = text(100, help_text="The bank transfer's reference.")
     note = text(500)
 
-    def validate_gross(self, value: Decimal) -> Decimal:
-        return positive(value, "The gross amount")
-
-    def validate_net(self, value: Decimal) -> Decimal:
-        return positive(value, "The net amount")
-
 
 class StockEntrySerializer(serializers.Serializer):
-    outlet = serializers.CharField(max_length=20)
-    quantity = quantity()
-    unit_cost = money(min_value=ZERO, default=ZERO)
+    outlet = required_text(20)
+    quantity = quantity(Sign.ANY, help_text="Stock on hand at the outlet; may be negative.")
+    unit_cost = money(Sign.NOT_NEGATIVE, default=ZERO)
 
 
 class ProductSerializer(serializers.Serializer):
-    pos_id = serializers.CharField(max_length=64)
+    pos_id = required_text(64)
     sku = text(64)
-    name = serializers.CharField(max_length=255)
+    name = required_text(255)
     barcode = text(64)
-    unit = serializers.CharField(max_length=20, default="PCS")
-    price = money(min_value=ZERO)
-    cost = money(min_value=ZERO, default=ZERO)
+    unit = required_text(20, default="PCS")
+    price = money(Sign.NOT_NEGATIVE)
+    cost = money(Sign.NOT_NEGATIVE, default=ZERO)
     item_type = serializers.ChoiceField(choices=Product.ItemType.choices, default=Product.ItemType.INVENTORY)
     category = text(100)
-    taxable = serializers.BooleanField(default=True, help_text="PPN applies to its sales.")
-    has_serial_number = serializers.BooleanField(default=False)
-    active = serializers.BooleanField(default=True)
-    stock = StockEntrySerializer(many=True, default=list)
+    taxable = StrictBooleanField(default=True, help_text="PPN applies to its sales.")
+    has_serial_number = StrictBooleanField(default=False)
+    active = StrictBooleanField(default=True)
+    stock = many(
+        StockEntrySerializer(),
+        settings.API_MAX_DOCUMENT_LINES,
+        f"At most {settings.API_MAX_DOCUMENT_LINES:,} stock entries per product.",
+        default=list,
+    )
 
 
 class ProductUpsertSerializer(serializers.Serializer):
@@ -303,7 +293,7 @@ class ProductUpsertSerializer(serializers.Serializer):
         ProductSerializer(),
         settings.API_BATCH_MAX_PRODUCTS,
         f"At most {settings.API_BATCH_MAX_PRODUCTS:,} products per request.",
-        allow_empty=False,
+        min_length=1,
     )
 
 

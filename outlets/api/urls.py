@@ -12,7 +12,14 @@ from . import (
 )
 from .orders import OrderBatchView, OrderCreateView, OrderDetailView, OrderVoidView
 from .products import ProductDetailView, ProductUpsertView
-from .views import OutletListView, ShiftCloseView, TransferReceiveView, kind_views, shift_views
+from .views import (
+    TRANSFER_STORED,
+    OutletListView,
+    ShiftCloseView,
+    TransferReceiveView,
+    kind_views,
+    shift_views,
+)
 
 app_name = "api"
 
@@ -20,7 +27,12 @@ OUTLET = "outlets/<str:outlet_code>/"
 
 KINDS = {
     "refunds": kind_views(serializers.RefundSerializer, refund_create, selectors.refunds_for_outlet),
-    "transfers": kind_views(serializers.TransferSerializer, transfer_send, selectors.transfers_for_outlet),
+    "transfers": kind_views(
+        serializers.TransferSerializer,
+        transfer_send,
+        selectors.transfers_for_outlet,
+        response=TRANSFER_STORED,
+    ),
     "adjustments": kind_views(
         serializers.AdjustmentSerializer, adjustment_create, selectors.adjustments_for_outlet
     ),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from outlets.services.stock import transfer_receive
 from . import serializers as api_serializers
 from .auth import request_store
 from .representation import represent
+from .schema import OutletListSerializer, stored
 
 
 def outlet_for_request(request: Request, code: str) -> Outlet:
@@ -42,6 +43,7 @@ def validated(serializer_class: type[serializers.BaseSerializer] | None, data: A
 class OutletListView(generics.GenericAPIView):
     serializer_class = api_serializers.OutletSerializer
 
+    @extend_schema(responses={200: OutletListSerializer})
     def get(self, request: Request) -> Response:
         outlets = selectors.outlets_for_store(request_store(request))
         return Response({"outlets": [represent(outlet) for outlet in outlets]})
@@ -75,9 +77,18 @@ def document_for(selector: Callable[[Outlet], Any], outlet: Outlet, number: str)
     return document  # type: ignore[no-any-return]
 
 
+SHIFT_STORED = stored(
+    api_serializers.ShiftOpenSerializer,
+    closed_at=serializers.DateTimeField(allow_null=True),
+    closing_cash=api_serializers.money(allow_null=True),
+)
+TRANSFER_STORED = stored(api_serializers.TransferSerializer)
+
+
 class ShiftCloseView(generics.GenericAPIView):
     serializer_class = api_serializers.ShiftCloseSerializer
 
+    @extend_schema(responses={200: SHIFT_STORED})
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         outlet = outlet_for_request(request, outlet_code)
         data = validated(api_serializers.ShiftCloseSerializer, request.data)
@@ -88,7 +99,10 @@ class ShiftCloseView(generics.GenericAPIView):
 class TransferReceiveView(generics.GenericAPIView):
     serializer_class = api_serializers.ReceiveSerializer
 
-    @extend_schema(description="The receiving outlet got transfer `number` sent by this outlet.")
+    @extend_schema(
+        description="The receiving outlet got transfer `number` sent by this outlet.",
+        responses={200: TRANSFER_STORED},
+    )
     def post(self, request: Request, outlet_code: str, number: str) -> Response:
         outlet = outlet_for_request(request, outlet_code)
         data = validated(api_serializers.ReceiveSerializer, request.data)
@@ -100,8 +114,10 @@ def kind_views(
     serializer: type[serializers.Serializer],
     service: Callable[..., Ingested[Any]],
     selector: Callable[[Outlet], Any],
+    response: type[serializers.Serializer] | None = None,
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """The create and detail views of one document kind."""
+    """The create and detail views of one document kind, and what they answer in the schema."""
+    answer = response or stored(serializer)
     create: type[DocumentCreateView] = type(
         f"{serializer.__name__}Create",
         (DocumentCreateView,),
@@ -112,7 +128,11 @@ def kind_views(
         (DocumentDetailView,),
         {"serializer_class": serializer, "selector": staticmethod(selector)},
     )
+    create = extend_schema_view(post=extend_schema(responses={201: answer, 200: answer}))(create)
+    detail = extend_schema_view(get=extend_schema(responses={200: answer}))(detail)
     return create.as_view(), detail.as_view()
 
 
-shift_views = kind_views(api_serializers.ShiftOpenSerializer, shift_open, selectors.shifts_for_outlet)
+shift_views = kind_views(
+    api_serializers.ShiftOpenSerializer, shift_open, selectors.shifts_for_outlet, response=SHIFT_STORED
+)

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+# Room for a quantity × a price at their largest (11 + 16 whole digits), exactly: the default
+# context's 28 digits would round the product, then refuse to quantize it.
+WIDE = Context(prec=60, rounding=ROUND_HALF_UP)
+# An amount has at most 16 digits before the point (the API's and the database's bound).
+AMOUNT_LIMIT = Decimal("1e16")
 
 
 def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def line_amount(*, quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
-    return to_cents(quantity * unit_price - discount)
+    return to_cents(WIDE.subtract(WIDE.multiply(quantity, unit_price), discount))
 
 
 def show(value: Decimal) -> str:
@@ -31,7 +36,13 @@ def order_totals_errors(data: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     subtotal = ZERO
     for index, line in enumerate(data["lines"]):
-        gross = line["quantity"] * line["unit_price"]
+        gross = WIDE.multiply(line["quantity"], line["unit_price"])
+        if gross >= AMOUNT_LIMIT:
+            errors[f"lines[{index}]"] = (
+                f"The line comes to {line['quantity']} × {show(line['unit_price'])} = {show(gross)}, "
+                "more than an amount can be (16 digits before the point)."
+            )
+            continue
         if line["discount"] > gross:
             errors[f"lines[{index}].discount"] = (
                 f"The line discount {show(line['discount'])} is more than the line "

@@ -13,7 +13,7 @@ from sync.outbox import Kind, activity_record
 
 from .documents import Data, Ingested, document_ingest, lines_create, products_resolve
 from .errors import DocumentInvalid
-from .money import ZERO, show, to_cents
+from .money import WIDE, ZERO, show, to_cents
 
 
 def refund_create(*, outlet: Outlet, data: Data) -> Ingested[Refund]:
@@ -28,7 +28,10 @@ def _create(outlet: Outlet, data: Data, payload: dict[str, Any], digest: str) ->
         raise DocumentInvalid({"order": f"Order '{order.number}' is void; there is nothing to refund."})
     products = products_resolve(outlet, data["lines"])
     _check_refundable(order, data, products)
-    lines = [{**line, "amount": to_cents(line["quantity"] * line["unit_price"])} for line in data["lines"]]
+    lines = [
+        {**line, "amount": to_cents(WIDE.multiply(line["quantity"], line["unit_price"]))}
+        for line in data["lines"]
+    ]
     total = sum((line["amount"] for line in lines), ZERO)
     if total != data["total"]:
         raise DocumentInvalid(

@@ -72,7 +72,7 @@ def test_a_shift_cannot_close_before_it_opened(tenant):
 
     response = api.post(BASE + "shifts/S-1/close/", {"closed_at": "2026-11-20T07:00:00+07:00"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "closed_at"
     assert Shift.objects.get().closed_at is None
 
@@ -128,7 +128,7 @@ def test_a_refund_cannot_return_more_than_was_sold(tenant, sold):
 
     response = api.post(BASE + "refunds/", too_many, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"] == [
         {
             "path": "lines[0].quantity",

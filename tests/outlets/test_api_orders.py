@@ -91,7 +91,7 @@ def test_the_same_number_with_a_different_body_is_a_conflict_naming_the_fields(t
 def test_an_order_that_does_not_add_up_is_rejected_with_the_numbers(tenant, order_body):
     response = tenant.api().post(URL, order_body(total="50000"), format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = {e["path"]: e["message"] for e in response.json()["errors"]}
     assert errors["total"] == (
         "The order does not add up: lines 38,000.00 − order discount 0.00 + tax 3,800.00 + "
@@ -149,7 +149,7 @@ def test_tax_inclusive_service_charge_discount_and_rounding_add_up(tenant, order
             "lines[0].unit_price",
             "Ensure that there are no more than 2 decimal places.",
         ),
-        ({"ordered_at": "2026-11-20T10:15:00"}, "ordered_at", "Give the time with its UTC offset"),
+        ({"ordered_at": "2026-11-20T10:15:00"}, "ordered_at", "Give the time as RFC 3339 with its UTC offset"),
         ({"total": None}, "total", "This field may not be null."),
         ({"lines": []}, "lines", "This list may not be empty."),
         ({"number": "ORD 1"}, "number", "The POS number: letters, digits"),
@@ -188,7 +188,7 @@ def test_an_unknown_product_or_shift_is_named(tenant, order_body):
 
     response = tenant.api().post(URL, body, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = {e["path"]: e["message"] for e in response.json()["errors"]}
     assert errors["lines[1].product"] == (
         "Unknown product 'NOPE' in this store: post it to /api/v1/products/ before the order."

@@ -88,7 +88,7 @@ def test_the_optional_fields_default_and_a_payout_is_read_back_by_number(tenant)
 def test_net_must_be_gross_less_the_fee(tenant):
     response = tenant.api().post(BASE, payout_body(net="993000"), format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {
         "error": "invalid",
         "message": "The payout does not add up.",
@@ -106,7 +106,7 @@ def test_net_must_be_gross_less_the_fee(tenant):
 def test_the_period_cannot_end_before_it_starts(tenant):
     response = tenant.api().post(BASE, payout_body(period_start="2026-11-20"), format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"] == [
         {"path": "period_end", "message": "The period ends (2026-11-19) before it starts (2026-11-20)."}
     ]
@@ -122,11 +122,11 @@ def test_the_fields_are_checked_with_their_paths(tenant):
     assert response.status_code == 400
     assert {error["path"]: error["message"] for error in response.json()["errors"]} == {
         "number": "This field may not be blank.",
-        "paid_at": "Give the time with its UTC offset, e.g. 2026-11-20T10:15:00+07:00.",
+        "paid_at": "Give the time as RFC 3339 with its UTC offset, e.g. 2026-11-20T10:15:00+07:00.",
         "gross": "The gross amount must be more than 0.",
-        "fee": "Ensure this value is greater than or equal to 0.",
-        "net": "A valid number is required.",
-        "period_end": "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",
+        "fee": "Must be 0 or more.",
+        "net": 'Write it as plain digits, e.g. "41800" or "-1.5": no spaces, exponent or leading zeros.',
+        "period_end": "Give the day as YYYY-MM-DD, e.g. 2026-11-20.",
     }
 
 
