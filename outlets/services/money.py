@@ -39,7 +39,8 @@ def order_totals_errors(data: Mapping[str, Any]) -> dict[str, str]:
         gross = WIDE.multiply(line["quantity"], line["unit_price"])
         if gross >= AMOUNT_LIMIT:
             errors[f"lines[{index}]"] = (
-                f"The line comes to {line['quantity']} × {show(line['unit_price'])} = {show(gross)}, "
+                f"The line comes to {line['quantity'].normalize():f} × {show(line['unit_price'])} = "
+                f"{show(gross)}, "
                 "more than an amount can be (16 digits before the point)."
             )
             continue
