@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Sequence
@@ -32,9 +33,16 @@ POLL_SECONDS = 0.2
 # The banner waits for every process to say it is ready, but not forever.
 BANNER_WAIT_SECONDS = 60.0
 
+# Who may do what, as the views enforce it (tests/test_staff_rights.py holds the two together).
 DEMO_LOGINS = (
     ("owner", "accurate-demo", "store owner: everything, including API keys"),
-    ("staff", "accurate-demo", "staff member: read-only pages"),
+    (
+        "staff",
+        "accurate-demo",
+        "staff member: sees every page and exports the activity CSV; sends documents again (Sync, "
+        "Sync all failed, Sync now) and checks days against Accurate (Check now). Only the owner "
+        "connects, maps outlets, saves the schedule, exports or pushes products and manages API keys.",
+    ),
 )
 
 
@@ -158,7 +166,9 @@ def port_open(port: int) -> bool:
 def banner(port: int, sandbox_port: int) -> list[str]:
     url = f"http://127.0.0.1:{port}/"
     lines = ["", "=" * 72, f"  The back office is running: open {url}", "", "  Log in as:"]
-    lines += [f"    {user:<6} / {password:<14} {role}" for user, password, role in DEMO_LOGINS]
+    for user, password, role in DEMO_LOGINS:
+        login = f"    {user:<6} / {password:<14} "
+        lines += textwrap.wrap(role, width=72, initial_indent=login, subsequent_indent=" " * len(login))
     lines += [
         "",
         f"  Accurate Online is played by the local sandbox at http://127.0.0.1:{sandbox_port}/",

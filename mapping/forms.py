@@ -46,6 +46,32 @@ class AccountChoiceField(forms.ChoiceField):
         super().validate(value)
 
 
+# (the field picked from Accurate's list, the field typed to create one there instead)
+PICKED_OR_TYPED = (
+    ("branch_name", "new_branch"),
+    ("warehouse_name", "new_warehouse"),
+    (f"payment_{ISELLER_PAY}", "new_clearing_no"),
+)
+
+
+def picked_and_typed(typed: str) -> str:
+    """Whole sentences per field, %(picked)s and %(typed)s to fill in."""
+    if typed == "new_branch":
+        return gettext(
+            "Pick a branch or type a new one, not both: to create “%(typed)s”, set the list above to "
+            "“— choose —”; to use “%(picked)s”, clear this name."
+        )
+    if typed == "new_warehouse":
+        return gettext(
+            "Pick a warehouse or type a new one, not both: to create “%(typed)s”, set the list above to "
+            "“— choose —”; to use “%(picked)s”, clear this name."
+        )
+    return gettext(
+        "Pick a clearing account or type a new one, not both: to create account %(typed)s, set the list "
+        "above to “— choose —”; to use account %(picked)s, clear this number."
+    )
+
+
 def name_choices(rows: Sequence[Row]) -> list[tuple[str, Any]]:
     return [NONE_CHOSEN, *((str(row["name"]), str(row["name"])) for row in rows)]
 
@@ -93,9 +119,16 @@ class OutletMappingForm(forms.Form):
             label=_("…and its name (Kliring iSellerPay if empty)"), max_length=100, required=False
         )
         self._help_texts()
+        for picked, typed in PICKED_OR_TYPED:
+            # static/js/picked-or-typed.js empties one when the merchant fills the other.
+            self.fields[typed].widget.attrs["data-picked"] = f"id_{picked}"
 
     def _help_texts(self) -> None:
         help_texts = {
+            "new_branch": _("Only for a branch Accurate does not have yet: the list above then stays empty."),
+            "new_warehouse": _(
+                "Only for a warehouse Accurate does not have yet: the list above then stays empty."
+            ),
             f"payment_{ISELLER_PAY}": _(
                 "A cash/bank account where iSellerPay money waits until iSeller pays it out."
             ),
@@ -108,6 +141,16 @@ class OutletMappingForm(forms.Form):
         }
         for name, text in help_texts.items():
             self.fields[name].help_text = text
+
+    def clean(self) -> dict[str, Any]:
+        """A place (or the clearing account) is picked from Accurate's list OR typed to be created
+        there, never both: typed used to win silently over what the list showed as chosen."""
+        data = super().clean() or {}
+        for picked, typed in PICKED_OR_TYPED:
+            chosen, name = data.get(picked) or "", (data.get(typed) or "").strip()
+            if chosen and name:
+                self.add_error(typed, picked_and_typed(typed) % {"picked": chosen, "typed": name})
+        return data
 
     @staticmethod
     def initial_from(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -67,6 +67,17 @@ def accurate_list_kept(connection: Connection, kind: str) -> list[dict[str, Any]
     return None if kept is None else list(kept.rows)
 
 
+def outlets_sharing_warehouse(store: Store, warehouse_name: str, *, besides: int) -> list[Outlet]:
+    """The store's other outlets (not `besides`) whose saved mapping names this warehouse, by code."""
+    if not warehouse_name.strip():
+        return []
+    return list(
+        Outlet.objects.filter(store=store, accurate_mapping__warehouse_name=warehouse_name.strip())
+        .exclude(pk=besides)
+        .order_by("code")
+    )
+
+
 def sync_settings_for(store: Store) -> SyncSettings:
     """The store's sync settings; unsaved defaults (pk None) when the merchant never saved any."""
     found = SyncSettings.objects.filter(store=store).first()

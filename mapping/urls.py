@@ -24,4 +24,6 @@ urlpatterns = [
     ),
     path("accurate/products/problems/", products.problems, name="product_problems"),
     path("accurate/products/export/", products.export, name="product_export"),
+    path("accurate/products/<int:product_id>/sku/", products.sku_set, name="product_sku"),
+    path("accurate/products/<int:product_id>/sku/keep/", products.sku_keep, name="product_sku_keep"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from mapping.models import AccurateList, Connection, OutletMapping, SyncSettings
 from mapping.selectors import accurate_list_kept, sync_settings_for
 from mapping.services.sync_settings import transit_warehouse_default, walk_in_customer_default
@@ -16,13 +18,19 @@ def destinations_for(store: Store) -> dict[int, Destination]:
     An outlet missing here is not integrated (never mapped, or deactivated): its documents wait.
     Without a SyncSettings row the store has the defaults (an unsaved row carries them).
     """
+    return _destinations(store, OutletMapping.objects.filter(outlet__store=store, active=True))
+
+
+def mapped_destinations_for(store: Store) -> dict[int, Destination]:
+    """Every SAVED outlet mapping of the store as a Destination, active or not: where each outlet's
+    documents would go once it is active (the preview of sync.preview). Three queries."""
+    return _destinations(store, OutletMapping.objects.filter(outlet__store=store))
+
+
+def _destinations(store: Store, mappings: QuerySet[OutletMapping]) -> dict[int, Destination]:
     settings = with_suggestions(store, sync_settings_for(store))
-    mappings = (
-        OutletMapping.objects.filter(outlet__store=store, active=True)
-        .select_related("outlet__store")
-        .prefetch_related("payment_accounts")
-    )
-    return {mapping.outlet_id: _destination(mapping, settings) for mapping in mappings}
+    found = mappings.select_related("outlet__store").prefetch_related("payment_accounts")
+    return {mapping.outlet_id: _destination(mapping, settings) for mapping in found}
 
 
 def with_suggestions(store: Store, settings: SyncSettings) -> SyncSettings:

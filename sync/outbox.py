@@ -133,10 +133,48 @@ class StatusCounts:
     success: int = 0  # on the dashboard: synced since the store's midnight
 
 
-def activities_recent(store: Store, *, limit: int = 20) -> list[SyncActivity]:
-    """The store's newest outbox rows, newest first (id breaks ties within one bulk insert)."""
-    rows = SyncActivity.objects.filter(store=store).select_related("outlet")
-    return list(rows.order_by("-created_at", "-id")[:limit])
+# When each kind's document happened at the POS: the first of its source's times that is set.
+HAPPENED_AT: dict[str, tuple[str, ...]] = {
+    Kind.ORDER: ("ordered_at",),
+    Kind.ORDER_VOID: ("voided_at", "ordered_at"),
+    Kind.REFUND: ("refunded_at",),
+    Kind.TRANSFER_OUT: ("sent_at",),
+    Kind.TRANSFER_IN: ("received_at", "sent_at"),
+    Kind.ADJUSTMENT: ("adjusted_at",),
+    Kind.STOCK_TAKE: ("counted_at",),
+    Kind.DEPOSIT: ("received_at",),
+    Kind.PAYOUT: ("paid_at",),
+}
+
+
+@dataclass(frozen=True)
+class RecentDocument:
+    """An outbox row as the dashboard lists it, with when its document happened at the POS."""
+
+    activity: SyncActivity
+    happened_at: datetime
+
+
+def happened_at(activity: SyncActivity) -> datetime:
+    """The POS's own time of the row's document (the sale rung up, the void, the transfer sent or
+    received…), not when the row was written: a POS that was offline, or the demo's seeding, posts
+    days of documents at once. A batch of a product push has no POS document: when it was made."""
+    source = getattr(activity, SOURCE_FIELD[activity.kind], None) if activity.kind in SOURCE_FIELD else None
+    for name in HAPPENED_AT.get(activity.kind, ()):
+        value = getattr(source, name, None)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+    return activity.created_at
+
+
+def activities_recent(store: Store, *, limit: int = 20) -> list[RecentDocument]:
+    """The store's `limit` newest outbox rows (id breaks ties within one bulk insert), each with its
+    document's time, latest document first: rows written together (a batch, an offline POS catching
+    up) read in the order their documents happened."""
+    sources = sorted(set(SOURCE_FIELD.values()))
+    rows = SyncActivity.objects.filter(store=store).select_related("outlet", *sources)
+    recent = [RecentDocument(row, happened_at(row)) for row in rows.order_by("-created_at", "-id")[:limit]]
+    return sorted(recent, key=lambda row: row.happened_at, reverse=True)
 
 
 def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> dict[int, StatusCounts]:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from mapping.products.checks import product_problems_message
 from mapping.views.common import addon_required
 from outlets.models import Membership
 from outlets.views import page, require_owner, store_member_required
@@ -28,6 +29,8 @@ def push_page(request: HttpRequest, membership: Membership) -> HttpResponse:
         "push": push,
         "progress": selectors.product_push_progress(push) if push is not None else None,
         "can_manage": membership.is_owner,
+        # While SKUs need fixing the button is disabled with this reason (linking the problems page).
+        "sku_problems": product_problems_message(membership.store),
         "poll_ms": POLL_MS,
     }
     return page(request, membership, "sync/push.html", context)

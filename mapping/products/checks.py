@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Window
 from django.db.models.functions import Length, Lower, Trim
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -146,12 +148,20 @@ def problems_message(counts: SkuCounts) -> str | None:
             )
             % {"count": counts.too_long, "max": SKU_MAX_LENGTH}
         )
-    return _(
-        "Fix the SKUs first: %(problems)s. Accurate knows items by code, so each product needs its own "
-        "SKU. Correct them in the POS (Show details lists them); the changes sync here."
-    ) % {"problems": ", ".join(parts)}
+    details = format_html('<a href="{}">{}</a>', reverse("mapping:product_problems"), _("Show details"))
+    return format_html(
+        _(
+            "Fix the SKUs first: {problems}. Accurate knows items by code, so each product needs its own "
+            "SKU. {details} lists them, and you can fix them there or in the POS."
+        ),
+        problems=", ".join(parts),
+        details=details,
+    )
 
 
 def product_problems_message(store: Store) -> str | None:
-    """What the merchant must fix before products go to Accurate (export or push); None when clean."""
+    """What the merchant must fix before products go to Accurate (export or push); None when clean.
+
+    HTML-safe (a SafeString, which stays safe through an exception's str() and the messages framework):
+    "Show details" links to the problems page wherever the refusal is shown."""
     return problems_message(sku_problem_counts(store))

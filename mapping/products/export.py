@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iseller_accurate.db import insert_rows
 from mapping.models import ProductExport, ProductExported
@@ -56,6 +58,10 @@ EXCEL_DIGITS = 15
 
 class ProductsNotReady(Exception):
     """Products cannot go to Accurate yet; the message says what to fix."""
+
+
+class NothingToExport(Exception):
+    """No product matches the options: no file is made and no export recorded; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,8 @@ def write_rows(sheet: SheetWriter, store: Store, options: ExportOptions, exporte
 
 
 def products_export(*, store: Store, user: User | None, options: ExportOptions) -> ExportFile:
-    """Build the import file and record the export. Raises ProductsNotReady while SKUs need fixing."""
+    """Build the import file and record the export. Raises ProductsNotReady while SKUs need fixing,
+    NothingToExport when no product matches (a header-only file would import nothing)."""
     problems = product_problems_message(store)
     if problems is not None:
         raise ProductsNotReady(problems)
@@ -160,6 +167,8 @@ def products_export(*, store: Store, user: User | None, options: ExportOptions) 
         with SheetWriter(file, SHEET_NAME, columns=len(HEADERS) + len(STOCK_HEADERS)) as sheet:
             sheet.append(HEADERS + (STOCK_HEADERS if options.include_stock else []))
             write_rows(sheet, store, options, exported)
+        if not exported:
+            raise NothingToExport(nothing_to_export_message(store, options))
         file.seek(0)
         with transaction.atomic():
             export = ProductExport.objects.create(
@@ -174,6 +183,17 @@ def products_export(*, store: Store, user: User | None, options: ExportOptions) 
         raise
     stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M%S")
     return ExportFile(export=export, file=file, filename=f"accurate-barang-{store.slug}-{stamp}.xlsx")
+
+
+def nothing_to_export_message(store: Store, options: ExportOptions) -> str:
+    last = last_product_export(store)
+    if options.only_new and last is not None:
+        at = timezone.localtime(last.created_at, ZoneInfo(store.time_zone)).strftime("%Y-%m-%d %H:%M")
+        return _(
+            "No product is new since the last export (%(at)s); choose “Every active product” to export "
+            "every product again."
+        ) % {"at": at}
+    return _("The store has no active product to export.")
 
 
 def last_product_export(store: Store) -> ProductExport | None:

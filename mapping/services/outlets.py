@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mapping.models import Connection, OutletMapping, PaymentAccount
@@ -175,8 +176,10 @@ def wrong_type(types: tuple[str, ...]) -> str:
 def payment_label(method: str) -> str:
     if method == ISELLER_PAY:
         return _("iSellerPay clearing account")
-    name = PaymentMethod(method).label if method in PaymentMethod.values else method
-    return _("%(method)s account") % {"method": name}
+    name = str(PaymentMethod(method).label) if method in PaymentMethod.values else method
+    # The method's name inside the label, the label's first letter capital, in either word order:
+    # "Debit card account", "Akun kartu debit" (QRIS and iSellerPay keep their capitals).
+    return capfirst(_("%(method)s account") % {"method": in_sentence(name)})
 
 
 def mapping_problems(

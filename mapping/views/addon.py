@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import accurate
 from mapping import selectors
@@ -225,11 +225,15 @@ def refresh(request: HttpRequest, membership: Membership) -> HttpResponse:
     return redirect("mapping:addon")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @store_member_required
 @addon_required
 def schedule_save(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Panel 4's Save. A refused value shows on the add-on page, next to its field."""
+    """Panel 4's Save. A refused value shows on the add-on page, next to its field, at this address
+    with the panel's anchor (the form posts to `…/schedule/#schedule`). A GET here (the language
+    picker or a reload after a refused save) goes back to the panel."""
+    if request.method == "GET":
+        return redirect(schedule_panel_url())
     require_owner(membership)
     store = membership.store
     form = schedule.schedule_form(store, connected(store), request.POST)
@@ -242,4 +246,9 @@ def schedule_save(request: HttpRequest, membership: Membership) -> HttpResponse:
             form.add_error(field, problem)
         return addon_page(request, membership, schedule_form=form)
     messages.success(request, _("The synchronization schedule is saved."))
-    return redirect(reverse("mapping:addon") + "#schedule")
+    return redirect(schedule_panel_url())
+
+
+def schedule_panel_url() -> str:
+    """The add-on page scrolled to panel 4."""
+    return reverse("mapping:addon") + "#schedule"

@@ -59,7 +59,10 @@ def outlet_page(
     lists: Lists,
     problems: dict[str, str] | None = None,
     fee_refused: bool = False,
+    fee_again: bool = False,
 ) -> HttpResponse:
+    """`fee_refused`: activation waits for the fee to be confirmed; `fee_again`: it was asked for
+    already, so not confirming it now is an error, where the first time it is only asked for."""
     store = membership.store
     if problems is None and mapping is not None and not mapping.active:
         problems = mapping_problems(mapping=mapping, **lists.as_kwargs())
@@ -86,8 +89,28 @@ def outlet_page(
         "next_fee": fee,
         "next_total": total,
         "fee_refused": fee_refused,
+        "fee_again": fee_again,
+        # Shown under the warehouse: a warning, saving and activating stay allowed.
+        "shared_warehouse": shared_warehouse_notes(membership, outlet, form),
     }
     return page(request, membership, "mapping/outlet.html", context)
+
+
+def shared_warehouse_notes(membership: Membership, outlet: Outlet, form: OutletMappingForm) -> list[str]:
+    """A warning (saving is allowed) for each other outlet already mapped to the warehouse the form
+    shows: Accurate would count their stock as one."""
+    if str(form["new_warehouse"].value() or "").strip():
+        return []  # a new warehouse is nobody's yet
+    warehouse = str(form["warehouse_name"].value() or "")
+    others = selectors.outlets_sharing_warehouse(membership.store, warehouse, besides=outlet.pk)
+    return [
+        _(
+            "Outlet %(outlet)s (%(code)s) already uses warehouse “%(warehouse)s”: the stock of both "
+            "outlets will be counted together in Accurate."
+        )
+        % {"outlet": other.name, "code": other.code, "warehouse": warehouse}
+        for other in others
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +159,9 @@ def outlet_mapping_post(
         mapping = store_outlet(membership, outlet.pk)[1]
         return outlet_page(request, membership, outlet, mapping, form=form, lists=lists)
     except ActivationRefused as refused:
-        return refused_page(request, membership, outlet, connection, refused)
+        # The page that asked for the fee says so (fee_asked); not confirming it again is an error.
+        asked = request.POST.get("fee_asked") == "1"
+        return refused_page(request, membership, outlet, connection, refused, fee_asked=asked)
     if not activate:
         messages.success(request, _("The mapping of %(outlet)s is saved.") % {"outlet": outlet.name})
         return redirect("mapping:outlet", outlet_id=outlet.pk)
@@ -152,9 +177,11 @@ def refused_page(
     outlet: Outlet,
     connection: Connection,
     refused: ActivationRefused,
+    *,
+    fee_asked: bool = False,
 ) -> HttpResponse:
-    """The saved mapping, not activated: its problems field by field, or the fee to confirm, beside
-    Accurate's lists as just read."""
+    """The saved mapping, not activated: its problems field by field, or the fee to confirm (an
+    error when `fee_asked` already), beside Accurate's lists as just read."""
     mapping = store_outlet(membership, outlet.pk)[1]
     assert mapping is not None  # saved before activation was tried
     lists = lists_for(membership.store, connection)
@@ -170,6 +197,7 @@ def refused_page(
         lists=lists,
         problems=refused.problems,
         fee_refused=refused.fee_refused,
+        fee_again=refused.fee_refused and fee_asked,
     )
 
 

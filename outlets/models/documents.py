@@ -7,6 +7,7 @@ kept (`payload`, `payload_hash`) so that a replay is recognised and a conflictin
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .catalog import Outlet, Product
 from .fields import PaymentMethod, money_field, quantity_field
@@ -52,8 +53,9 @@ class Order(PosDocument):
     """A sale. Its lines, discounts, tax, service charge and rounding add up to `total`."""
 
     class Status(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        VOID = "void", "Void"
+        # Shown on the sale's details page, in the merchant's language; never sent to Accurate.
+        COMPLETED = "completed", _("Completed")
+        VOID = "void", _("Void")
 
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.RESTRICT, related_name="orders")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETED)

@@ -69,6 +69,16 @@ def products_upsert(*, store: Store, items: Sequence[Mapping[str, Any]]) -> list
     return results
 
 
+def product_item(product: Product, **changes: Any) -> dict[str, Any]:
+    """A stored product as an item for `products_upsert`, with `changes` applied and its stock left
+    as it is: how a page corrects a product through the same path as the POS (whose next post of
+    the product then wins, as any later post does)."""
+    item: dict[str, Any] = {"pos_id": product.pos_id, "stock": []}
+    item.update({name: getattr(product, name) for name in PRODUCT_FIELDS})
+    item.update(changes)
+    return item
+
+
 def _stock_upsert(
     items: Sequence[Mapping[str, Any]], results: list[ProductResult], outlets: dict[str, int]
 ) -> None:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outlets.models import Adjustment, Deposit, Order, Payout, Refund, StockTake, Transfer
 from sync.models import ProductPushBatch, SyncActivity
@@ -118,10 +120,17 @@ def _stock_take(stock_take: StockTake) -> Document:
     )
 
 
+# The model's labels are English on purpose: the mapper sends them to Accurate (`expenseName`).
+DEPOSIT_KINDS: dict[str, Promise] = {
+    Deposit.Kind.CUSTOMER_DEPOSIT: gettext_lazy("Customer deposit"),
+    Deposit.Kind.CASH_IN: gettext_lazy("Cash in"),
+}
+
+
 def _deposit(deposit: Deposit) -> Document:
     facts: list[tuple[str, Any]] = [
         (_("Received"), deposit.received_at),
-        (_("Kind"), deposit.get_kind_display()),
+        (_("Kind"), DEPOSIT_KINDS.get(deposit.kind, deposit.kind)),
     ]
     if deposit.customer_name:
         facts.append((_("Customer"), deposit.customer_name))

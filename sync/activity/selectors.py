@@ -152,6 +152,12 @@ def activity_statuses(store: Store, ids: Sequence[int]) -> list[SyncActivity]:
     return list(activities_for_store(store).filter(pk__in=list(ids)).order_by("id"))
 
 
+def activities_failed(rows: QuerySet[SyncActivity]) -> QuerySet[SyncActivity]:
+    """The Failed rows among `rows` that "Sync all failed" sends again: a product push batch goes
+    again with "Push products" instead."""
+    return rows.filter(status=Status.FAILED).exclude(kind=Kind.PRODUCT_PUSH)
+
+
 def activity_attempts(activity: SyncActivity) -> list[SyncAttempt]:
     return list(SyncAttempt.objects.filter(activity=activity).order_by("started_at", "id"))
 

@@ -152,7 +152,7 @@ def activities_retry_failed(*, store: Store, filtered_queryset: QuerySet[SyncAct
     """Send again every Failed row of the store among `filtered_queryset` (what the page's filters
     show, on every page) whose outlets are active in Accurate. Product push batches are left out.
     RetryRefused when there are some but the store cannot send (not connected)."""
-    failed = filtered_queryset.filter(store=store, status=Status.FAILED).exclude(kind=Kind.PRODUCT_PUSH)
+    failed = selectors.activities_failed(filtered_queryset.filter(store=store))
     if not failed.exists():
         return RetriedAll(0, 0)
     refused = connection_refusal(connection_status(store))

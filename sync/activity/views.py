@@ -29,6 +29,7 @@ from mapping.views.common import addon_required
 from outlets.models import Membership, Store
 from outlets.views import page, store_member_required
 from sync.models import SyncActivity
+from sync.preview import activity_preview
 
 from . import selectors, summary
 from .documents import document_of
@@ -81,21 +82,27 @@ def activity_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         newer=request.GET.get("newer"),
         by_match=bool(filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("q")),
     )
-    active = [name for name in ActivityFilter.Meta.fields if request.GET.get(name)]
     context = {
         "nav": "accurate",
         "filterset": filterset,
-        "active_filters": len(active),
+        "active_filters": filters_set(request),
         "page": found,
         "rows": shown_rows(membership.store, list(found.rows)),
         "chart": summary.chart(summary.chart_days_cached(membership.store)),
         "poll_ms": POLL_MS,
         "filter_query": filter_query(request),
+        # Sync all failed is offered only when there is something to send (a stale page is told).
+        "any_failed": selectors.activities_failed(rows).exists(),
         "status_choices": STATUS_CHOICES,
         "kind_choices": list(KIND_LABELS.items()),
         "outlets": filterset.filters["outlet"].queryset,
     }
     return page(request, membership, "sync/activity.html", context)
+
+
+def filters_set(request: HttpRequest) -> int:
+    """How many of the filters have a value in the URL."""
+    return sum(1 for name in ActivityFilter.Meta.fields if request.GET.get(name))
 
 
 def filter_query(request: HttpRequest) -> str:
@@ -119,6 +126,8 @@ def activity_detail(request: HttpRequest, membership: Membership, activity_id: i
         "document": document_of(activity),
         "attempts": attempts,
         "totals": totals_checked(attempts),  # Accurate's total beside the POS's, per document
+        # Not in Accurate yet: the documents it will be sent as, with the mapping as it is now.
+        "preview": activity_preview(membership.store, activity),
         "poll_ms": POLL_MS,
     }
     return page(request, membership, "sync/activity_detail.html", context)
@@ -158,10 +167,13 @@ def activity_sync(request: HttpRequest, membership: Membership, activity_id: int
     return back(request, reverse("sync:activity_detail", args=[activity_id]))
 
 
-def retried_all_message(sent: int, left: int) -> str:
-    """Whole sentences, so each language can word them its own way."""
+def retried_all_message(sent: int, left: int, *, filtered: bool = False) -> str:
+    """Whole sentences, so each language can word them its own way. `filtered`: the page's filters
+    chose the rows, so "nothing failed" holds only for those."""
     if not sent and not left:
-        return _("There are no failed syncs to send.")
+        if filtered:
+            return _("Nothing among the syncs these filters show has failed: there is nothing to send again.")
+        return _("Nothing has failed: there is nothing to send again.")
     parts = []
     if sent:
         parts.append(
@@ -197,7 +209,7 @@ def activity_sync_failed(request: HttpRequest, membership: Membership) -> HttpRe
     except RetryRefused as refused:
         messages.error(request, str(refused))
     else:
-        message = retried_all_message(done.sent, done.left)
+        message = retried_all_message(done.sent, done.left, filtered=bool(filters_set(request)))
         if done.sent:
             messages.success(request, with_stall_note(message, store, many=done.sent > 1))
         elif done.left:

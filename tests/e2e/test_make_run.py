@@ -4,10 +4,10 @@ A fresh copy of the project (tracked and new files, no `.venv`, no `var/`) runs 
 shell without our settings or virtual environment: it builds its own `.venv` from requirements.txt
 only, which proves the runtime imports nothing from the dev requirements. Headless Chromium then
 does what a merchant does with the demo store, in the order of the add-on page: log in, activate the
-add-on, connect to the Accurate sandbox, map and activate JKT01 and BDG01, fix the catalogue's SKUs at
-the POS (the ingestion API with a key made on the API keys page), push the products, and press Sync
-now. Every sale of both outlets must end Success, as many sales invoices as the outlets have sales
-must be in the sandbox, and Ctrl-C must leave no process and no open port behind.
+add-on, connect to the Accurate sandbox, map and activate JKT01 and BDG01, fix the catalogue's SKUs on
+the SKU problems page (Push products is disabled until then), push the products, and press Sync now.
+Every sale of both outlets must end Success, as many sales invoices as the outlets have sales must be
+in the sandbox, and Ctrl-C must leave no process and no open port behind.
 
 The outlets are active before the products are in Accurate, as a merchant following the page does:
 the next beat sends their sales (the demo's shifts are closed) and those fail for the missing items
@@ -148,32 +148,22 @@ def pos_ids(page: Any, group: str) -> list[str]:
     return list(rows.evaluate_all("rows => rows.map(row => row.dataset.posId)"))
 
 
-def api_key(page: Any, url: str) -> str:
-    """The owner creates a key for the POS on the API keys page; the raw key is shown once."""
-    page.goto(url + "/api-keys/")
-    page.fill("#id_name", "POS (make run smoke test)")
-    page.click("button:has-text('Create key')")
-    return str(page.inner_text("[data-testid=raw-key]")).strip()
-
-
-def fix_skus_at_the_pos(page: Any, url: str) -> list[str]:
-    """Play the POS: every product the details page lists gets a SKU of its own, posted to the
-    ingestion API as the POS would (the product read back, only the SKU changed). Returns them."""
-    key = api_key(page, url)
+def fix_skus_on_the_page(page: Any, url: str) -> list[str]:
+    """On the details page, every product without a SKU gets one typed in its row, and the first
+    of the two sharing a SKU keeps it (the other gets it with -2). Returns the products changed."""
     page.goto(url + "/apps/accurate/products/problems/")
-    shared = pos_ids(page, "duplicate")
-    to_fix = pos_ids(page, "no_sku") + shared[1:]  # the first keeps the shared SKU
-    pos = requests.Session()
-    pos.headers["Authorization"] = f"Bearer {key}"
-    bodies = []
-    for pos_id in to_fix:
-        answer = pos.get(f"{url}/api/v1/products/{pos_id}/", timeout=HTTP_TIMEOUT)
-        assert answer.status_code == 200, answer.text
-        body = {name: value for name, value in answer.json().items() if name != "id"}
-        bodies.append(body | {"sku": f"FIX-{pos_id}"})
-    answer = pos.post(f"{url}/api/v1/products/", json={"products": bodies}, timeout=HTTP_TIMEOUT)
-    assert (answer.status_code, answer.json()["updated"]) == (200, len(to_fix)), answer.text
-    return to_fix
+    missing, shared = pos_ids(page, "no_sku"), pos_ids(page, "duplicate")
+    for pos_id in missing:
+        row = page.locator(f"[data-testid=group-no_sku] tr[data-pos-id='{pos_id}']")
+        row.locator("input[name=sku]").fill(f"FIX-{pos_id}")
+        with page.expect_navigation():
+            row.locator("button:has-text('Save SKU')").click()
+    with page.expect_navigation():
+        page.locator(f"[data-testid=group-duplicate] tr[data-pos-id='{shared[0]}']").locator(
+            "button:has-text('Keep this SKU')"
+        ).click()
+    page.locator("[data-testid=no-problems]").wait_for()
+    return missing + shared[1:]
 
 
 def push_products(page: Any, url: str) -> dict[str, str]:
@@ -188,9 +178,10 @@ def push_products(page: Any, url: str) -> dict[str, str]:
 
 
 def push_refused(page: Any, url: str) -> str:
+    """While SKUs need fixing the push page's button is disabled, with the reason beside it."""
     page.goto(url + "/apps/accurate/products/push/")
-    page.click("[data-testid=push-start]")
-    return str(page.inner_text(".messages"))
+    assert page.locator("[data-testid=push-start]").is_disabled()
+    return str(page.inner_text("[data-testid=push-blocked]"))
 
 
 @dataclass(frozen=True)
@@ -330,7 +321,7 @@ def walk(page: Any, url: str) -> Walked:
     monthly_fee = page.inner_text("[data-testid=monthly-fee]")
     sku_counts = [page.inner_text(f"[data-testid=count-{name}]") for name in ("no-sku", "duplicate")]
     refused = push_refused(page, url)
-    fixed = fix_skus_at_the_pos(page, url)
+    fixed = fix_skus_on_the_page(page, url)
     page.goto(url + "/apps/accurate/")
     clean = page.locator("[data-testid=sku-clean]").count()
     pushed = push_products(page, url)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
+from mapping.services.outlets import payment_label
+from outlets.models import PaymentMethod
 from tests.mapping.test_pages import ADDON, addon_for, connection_for, form_post, outlet_url
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +40,17 @@ def test_the_addon_page_speaks_indonesian(tenant):
     assert '<h2><span class="step">3</span> Pemetaan produk</h2>' in html
     assert '<h2><span class="step">4</span> Jadwal sinkronisasi</h2>' in html
     assert "<legend>Pemindahan barang</legend>" in html
-    assert '<label for="id_walk_in_customer_no">Pelanggan Umum</label>' in html
+    assert '<label for="id_walk_in_customer_no">Pelanggan umum</label>' in html
     assert '<label for="id_transit_warehouse_name">Gudang transit</label>' in html
     assert '<span class="help">.00 (0 sampai 23)</span>' in html
     assert 'zona waktu <strong data-testid="schedule-zone">Asia/Jakarta</strong>' in html
+
+
+def test_the_outlet_table_heads_its_state_column_status(ready):
+    html = indonesian_client(ready.owner).get(ADDON).content.decode()
+
+    assert "<th>Kode</th><th>Outlet</th><th>Cabang</th><th>Gudang</th><th>Status</th>" in html
+    assert "Keadaan" not in html
 
 
 def test_the_addon_page_is_english_without_a_choice(client, tenant):
@@ -79,7 +89,7 @@ def test_the_outlet_page_names_its_problems_in_indonesian(ready):
     assert "<strong>Outlet ini belum dapat diaktifkan:</strong>" in html
     assert '<div class="error" data-problem="tax_account_no">Pilih akun pajak.</div>' in html
     assert "<legend>Akun pembayaran</legend>" in html
-    assert ">Akun Tunai</label>" in html
+    assert ">Akun tunai</label>" in html  # sentence case, the method's name inside the label
     assert ">Simpan dan aktifkan</button>" in html
 
 
@@ -89,3 +99,37 @@ def test_a_saved_mapping_is_announced_in_indonesian(ready):
     response = client.post(outlet_url(ready.outlet), form_post(), follow=True)
 
     assert "Pemetaan Jakarta Pusat sudah disimpan." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        (
+            "en",
+            [
+                "Cash account",
+                "Debit card account",
+                "Credit card account",
+                "QRIS account",
+                "E-wallet account",
+                "Bank transfer account",
+                "iSellerPay clearing account",
+            ],
+        ),
+        (
+            "id",
+            [
+                "Akun tunai",
+                "Akun kartu debit",
+                "Akun kartu kredit",
+                "Akun QRIS",
+                "Akun dompet digital",
+                "Akun transfer bank",
+                "Akun kliring iSellerPay",
+            ],
+        ),
+    ],
+)
+def test_each_payment_methods_account_is_labelled_in_sentence_case(language, labels):
+    with translation.override(language):
+        assert [payment_label(method) for method in PaymentMethod.values] == labels

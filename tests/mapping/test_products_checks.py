@@ -100,7 +100,8 @@ def test_the_message_says_what_to_fix(messy):
     assert message == (
         "Fix the SKUs first: 2 products have no SKU, 3 products share a SKU with another product, "
         "1 product has a SKU longer than 30 characters. Accurate knows items by code, so each product "
-        "needs its own SKU. Correct them in the POS (Show details lists them); the changes sync here."
+        f'needs its own SKU. <a href="{DETAILS}">Show details</a> lists them, and you can fix them there or '
+        "in the POS."
     )
 
 
@@ -165,8 +166,7 @@ def test_the_details_page_lists_each_product_with_how_to_fix_it(client, messy, o
     for pos_id in ("N1", "N2", "D1", "D2", "D3", "L1"):
         assert f'data-pos-id="{pos_id}"' in html
     assert 'data-pos-id="X9"' not in html
-    assert "Give it a SKU in the POS" in html
-    assert "Shorten the SKU to 30 characters in the POS" in html
+    assert "Give each product below a SKU of its own, here or in the POS (by its POS id)." in html
 
 
 def test_export_is_refused_with_the_message_while_problems_remain(client, messy):

@@ -3,15 +3,18 @@ mapped warehouse, the only-new option, the export record, who may export, and st
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 from zipfile import ZipFile
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mapping.models import AddOn, OutletMapping, ProductExport, ProductExported
-from mapping.products.export import ExportOptions, ProductsNotReady, products_export
+from mapping.products.export import ExportOptions, NothingToExport, ProductsNotReady, products_export
 from outlets.models import OutletStock, Product
 from outlets.services.stores import outlet_create
 
@@ -180,7 +183,33 @@ def test_only_new_leaves_out_products_exported_before(tenant):
     latest = ProductExport.objects.latest("pk")
     assert latest.count == 1 and latest.options["only_new"] is True
     assert list(ProductExported.objects.filter(export=latest).values_list("product", flat=True)) == [teh.pk]
-    assert export_rows(tenant, only_new=True) == [HEADERS]
+
+
+def test_only_new_with_nothing_new_makes_no_file_and_records_nothing(tenant):
+    first = products_export(store=tenant.store, user=tenant.owner, options=ExportOptions())
+    first.file.close()
+    ProductExport.objects.filter(pk=first.export.pk).update(
+        created_at=datetime(2026, 11, 20, 2, 30, tzinfo=UTC)  # 09:30 in Jakarta
+    )
+
+    with pytest.raises(NothingToExport) as nothing:
+        products_export(store=tenant.store, user=tenant.owner, options=ExportOptions(only_new=True))
+
+    assert str(nothing.value) == (
+        "No product is new since the last export (2026-11-20 09:30); choose “Every active product” to "
+        "export every product again."
+    )
+    assert list(ProductExport.objects.values_list("count", flat=True)) == [3]
+    assert ProductExported.objects.count() == 3
+
+
+def test_a_store_without_active_products_has_nothing_to_export(tenant):
+    Product.objects.filter(store=tenant.store).update(active=False)
+
+    for options in (ExportOptions(), ExportOptions(only_new=True, include_stock=True)):
+        with pytest.raises(NothingToExport, match=r"^The store has no active product to export\.$"):
+            products_export(store=tenant.store, user=tenant.owner, options=options)
+    assert not ProductExport.objects.exists()
 
 
 def test_everything_exports_again_what_was_exported_before(tenant):
@@ -233,10 +262,36 @@ def test_the_page_passes_the_only_new_option(client, tenant):
     AddOn.objects.create(store=tenant.store)
     client.force_login(tenant.owner)
     client.post(EXPORT, {"scope": "all"})
+    Product.objects.create(store=tenant.store, pos_id="T1", sku="TEH-1", name="Teh", price=Decimal(7000))
 
     response = client.post(EXPORT, {"scope": "new"})
 
-    assert rows_of(b"".join(response.streaming_content)) == [HEADERS]
+    assert rows_of(b"".join(response.streaming_content)) == [
+        HEADERS,
+        ("TEH-1", "Teh", "Persediaan", None, "PCS", 7000, None, "Tidak"),
+    ]
+
+
+def test_only_new_with_nothing_new_answers_a_message_not_a_file(client, tenant):
+    AddOn.objects.create(store=tenant.store)
+    client.force_login(tenant.owner)
+    client.post(EXPORT, {"scope": "all"})
+    at = timezone.localtime(ProductExport.objects.get().created_at, ZoneInfo("Asia/Jakarta"))
+
+    response = client.post(EXPORT, {"scope": "new"}, follow=True)
+
+    assert response.redirect_chain == [("/apps/accurate/", 302)]
+    assert response["Content-Type"].startswith("text/html")
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        (
+            "info",
+            f"No product is new since the last export ({at:%Y-%m-%d %H:%M}); choose “Every active product” "
+            "to export every product again.",
+        )
+    ]
+    html = response.content.decode()
+    assert f"Last exported {at:%Y-%m-%d %H:%M} by kopi-owner: 3 products." in html
+    assert ProductExport.objects.count() == 1
 
 
 def test_staff_may_not_export(client, tenant):

@@ -244,3 +244,32 @@ def test_each_store_saves_only_its_own_schedule(with_lists, outsider):
     assert saved(outsider)["transfers_hour"] == 3
     assert not SyncSettings.objects.filter(store=with_lists.store).exists()
     assert sync_settings_for(with_lists.store).transfers_hour == 22
+
+
+# --- landing on panel 4 ---
+
+
+def test_the_schedule_form_posts_to_the_panels_anchor(with_lists):
+    body = client_for(with_lists.owner).get(ADDON).content.decode()
+
+    assert '<section class="card panel" id="schedule" data-testid="panel-schedule">' in body
+    assert f'<form method="post" action="{SAVE}#schedule" class="mapping-form"' in body
+
+
+def test_a_refused_save_shows_panel_4_again_with_the_anchor_kept_for_the_next_try(with_lists):
+    response = client_for(with_lists.owner).post(SAVE, {**GOOD, "sales_hour": "24"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<form method="post" action="{SAVE}#schedule" class="mapping-form"' in body
+    assert (
+        '<div class="error" data-error="sales_hour">Choose the sales hour as a whole hour from 0 to 23.</div>'
+    ) in body
+
+
+def test_opening_the_save_address_goes_back_to_panel_4(with_lists):
+    # The language picker sends the merchant back to the page's address: after a refused save, that
+    # is the save address itself.
+    response = client_for(with_lists.staff).get(SAVE)
+
+    assert (response.status_code, response["Location"]) == (302, f"{ADDON}#schedule")

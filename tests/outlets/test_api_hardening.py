@@ -10,6 +10,7 @@ from rest_framework import serializers as drf
 from rest_framework.test import APIClient
 
 from outlets.api import serializers
+from outlets.api.fields import AwareDateTimeField
 from outlets.models import Order, Product
 
 ORDERS = "/api/v1/outlets/JKT01/orders/"
@@ -59,7 +60,7 @@ def test_every_timestamp_field_of_the_api_is_listed_here():
             if cls is serializers.OrderBatchSerializer:
                 continue
             for field_name, field in cls().fields.items():
-                if isinstance(field, serializers.AwareDateTimeField):
+                if isinstance(field, AwareDateTimeField):
                     found.add(field_name)
     assert found == {field for _, _, field in TIMESTAMP_FIELDS}
 

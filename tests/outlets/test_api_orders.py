@@ -149,7 +149,11 @@ def test_tax_inclusive_service_charge_discount_and_rounding_add_up(tenant, order
             "lines[0].unit_price",
             "Ensure that there are no more than 2 decimal places.",
         ),
-        ({"ordered_at": "2026-11-20T10:15:00"}, "ordered_at", "Give the time as RFC 3339 with its UTC offset"),
+        (
+            {"ordered_at": "2026-11-20T10:15:00"},
+            "ordered_at",
+            "Give the time as RFC 3339 with its UTC offset",
+        ),
         ({"total": None}, "total", "This field may not be null."),
         ({"lines": []}, "lines", "This list may not be empty."),
         ({"number": "ORD 1"}, "number", "The POS number: letters, digits"),

@@ -54,7 +54,7 @@ def test_the_dashboard_speaks_indonesian_when_the_language_cookie_says_so(tenant
     assert headers in html
     assert "<td>Penjualan</td>" in html
     assert '<span class="badge pending">Menunggu</span>' in html
-    assert "<th>Dibuat (Asia/Jakarta)</th>" in html
+    assert "<th>Tanggal (Asia/Jakarta)</th>" in html
     assert '<span class="role">Pemilik</span>' in html
     assert ">Keluar</button>" in html
     # Money keeps the rupiah format in both languages.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -108,14 +109,16 @@ def test_the_owner_sees_own_outlets_with_order_and_sync_counts(client, tenant, o
     assert "Toko Roti" not in html
 
 
-def test_the_dashboard_lists_the_latest_20_outbox_rows_of_the_store_in_its_time_zone(
+def test_the_dashboard_lists_the_latest_20_outbox_rows_with_their_documents_time_in_the_stores_zone(
     client, tenant, outsider, order_body
 ):
     api = tenant.api()
     for i in range(1, 23):
-        assert api.post(ORDERS_URL, order_body(f"ORD-{i:02}"), format="json").status_code == 201
+        # 02:i UTC is 09:i in Jakarta (the store's zone): the page shows the merchant's time.
+        body = order_body(f"ORD-{i:02}", ordered_at=f"2026-11-20T02:{i:02}:00Z")
+        assert api.post(ORDERS_URL, body, format="json").status_code == 201
     assert outsider.api().post(ORDERS_URL, order_body("ROTI-1"), format="json").status_code == 201
-    # 03:15 UTC is 10:15 in Jakarta (the store's zone): the page shows the merchant's time.
+    # When the row was written is not when the sale happened: the page shows the sale's time.
     SyncActivity.objects.filter(pos_number="ORD-22").update(
         created_at=datetime(2030, 1, 1, 3, 15, tzinfo=UTC)
     )
@@ -123,11 +126,56 @@ def test_the_dashboard_lists_the_latest_20_outbox_rows_of_the_store_in_its_time_
 
     response = client.get("/")
 
-    shown = [(a.kind, a.pos_number, a.outlet.code, a.status) for a in response.context["activities"]]
-    assert shown == [("order", f"ORD-{i:02}", "JKT01", "pending") for i in range(22, 2, -1)]
+    shown = [
+        (
+            row.activity.kind,
+            row.activity.pos_number,
+            row.activity.outlet.code,
+            row.activity.status,
+            row.happened_at,
+        )
+        for row in response.context["activities"]
+    ]
+    assert shown == [
+        ("order", f"ORD-{i:02}", "JKT01", "pending", datetime(2026, 11, 20, 2, i, tzinfo=UTC))
+        for i in range(22, 2, -1)
+    ]
     html = response.content.decode()
-    assert "2030-01-01 10:15" in html
+    assert "<th>Date (Asia/Jakarta)</th>" in html
+    assert '<td class="date" data-field="happened">2026-11-20 09:22</td>' in html
+    assert "2030-01-01" not in html
     assert "ROTI-1" not in html
+
+
+def test_documents_posted_together_are_listed_by_when_they_happened(client, tenant, order_body):
+    # An offline POS catching up: yesterday's late sale arrives after today's first one.
+    api = tenant.api()
+    for number, ordered_at in (
+        ("ORD-A", "2026-11-21T08:00:00+07:00"),
+        ("ORD-B", "2026-11-20T21:30:00+07:00"),
+    ):
+        assert (
+            api.post(ORDERS_URL, order_body(number, ordered_at=ordered_at), format="json").status_code == 201
+        )
+    body = {
+        "number": "DP-1",
+        "kind": "cash_in",
+        "received_at": "2026-11-21T07:05:00+07:00",
+        "amount": "100000",
+        "payment_method": "cash",
+    }
+    assert api.post("/api/v1/outlets/JKT01/deposits/", body, format="json").status_code == 201
+    client.force_login(tenant.owner)
+
+    html = client.get("/").content.decode()
+
+    latest = html[html.index('data-testid="activities"') :]
+    rows = re.findall(r'<td class="code">([^<]+)</td>.*?data-field="happened">([^<]+)</td>', latest, re.S)
+    assert rows == [
+        ("ORD-A", "2026-11-21 08:00"),
+        ("DP-1", "2026-11-21 07:05"),
+        ("ORD-B", "2026-11-20 21:30"),
+    ]
 
 
 def test_staff_can_view_the_dashboard_and_the_keys_without_managing_them(client, tenant):

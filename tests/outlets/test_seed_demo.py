@@ -39,6 +39,7 @@ from outlets.models import (
     Transfer,
 )
 from sync.models import SyncActivity
+from sync.outbox import activities_recent
 
 Kind = SyncActivity.Kind
 MODELS = [Store, Membership, Outlet, Product, Shift, Order, OrderLine, Payment, Refund, Transfer]
@@ -61,6 +62,11 @@ def seeded(django_db_setup, django_db_blocker):
 @pytest.fixture
 def store(seeded, db) -> Store:
     return Store.objects.get(slug="demo")
+
+
+def recent_documents(store: Store) -> list:
+    """Every outbox row of the demo as the dashboard lists its latest ones."""
+    return activities_recent(store, limit=SyncActivity.objects.filter(store=store).count())
 
 
 def counts() -> dict[str, int]:
@@ -200,6 +206,26 @@ def test_every_other_document_has_its_pending_outbox_row(store):
         ("stock_take", "pending"): 1,
         ("deposit", "pending"): 6,
         ("payout", "pending"): 6,
+    }
+
+
+def test_the_dashboard_dates_each_row_by_its_documents_day_across_the_week_not_by_the_seeding(store):
+    jakarta = ZoneInfo("Asia/Jakarta")
+    today = timezone.now().astimezone(jakarta).date()
+    week = [today - timedelta(days=n) for n in range(7, 0, -1)]
+    days: dict[str, set] = {}
+    for row in recent_documents(store):
+        days.setdefault(row.activity.kind, set()).add(row.happened_at.astimezone(jakarta).date())
+
+    assert days == {
+        "order": set(week),
+        "refund": {week[2], week[5]},
+        "transfer_out": set(week),
+        "transfer_in": set(week[1:6]),  # each received the day after it was sent; two still on the road
+        "adjustment": {week[1], week[4]},
+        "stock_take": {week[6]},
+        "deposit": {week[0], week[3]},
+        "payout": {week[3], week[6]},
     }
 
 

@@ -78,3 +78,45 @@ def test_why_a_row_waits_and_why_a_sync_was_refused_are_in_indonesian(tenant, or
         "Accurate), lalu sinkronkan lagi. Tidak ada yang diubah."
     ) in refused
     assert "Menunggu toko dihubungkan ke Accurate (Aplikasi → Accurate → Hubungkan ke Accurate)." in listed
+
+
+def test_a_sales_status_and_a_deposits_kind_are_in_indonesian_on_its_details_page(tenant, order_body):
+    api = tenant.api()
+    api.post("/api/v1/outlets/JKT01/orders/", order_body("ORD-1"), format="json")
+    for number, kind in (("DP-1", "cash_in"), ("DP-2", "customer_deposit")):
+        body = {
+            "number": number,
+            "kind": kind,
+            "received_at": "2026-11-20T07:05:00+07:00",
+            "amount": "100000",
+            "payment_method": "cash",
+        }
+        assert api.post("/api/v1/outlets/JKT01/deposits/", body, format="json").status_code == 201
+    client = as_owner_in(tenant, "id")
+
+    def details(number: str) -> str:
+        activity = SyncActivity.objects.get(pos_number=number)
+        return client.get(f"/apps/accurate/activity/{activity.pk}/").content.decode()
+
+    sale, cash_in, customer_deposit = details("ORD-1"), details("DP-1"), details("DP-2")
+    assert "<dt>Status</dt><dd>Selesai</dd>" in sale
+    assert "<h2>Setoran DP-1</h2>" in cash_in
+    assert "<dt>Jenis</dt><dd>Kas masuk</dd>" in cash_in
+    assert "<dt>Jenis</dt><dd>Uang muka pelanggan</dd>" in customer_deposit
+    assert "Uang Muka" not in cash_in
+
+
+def test_the_activity_list_names_kinds_in_sentence_case(tenant, order_body):
+    tenant.api().post("/api/v1/outlets/JKT01/orders/", order_body("ORD-1"), format="json")
+
+    html = as_owner_in(tenant, "id").get("/apps/accurate/activity/").content.decode()
+
+    for kind in (
+        "Retur penjualan",
+        "Pemindahan barang keluar",
+        "Penyesuaian persediaan",
+        "Stok opname",
+        "Setoran",
+    ):
+        assert f">{kind}</option>" in html, kind
+    assert "<th>Jenis</th>" in html

@@ -338,8 +338,49 @@ def test_sync_all_failed_with_nothing_failed_says_there_is_nothing_to_send(
     make(tenant, order_body, "ORD-OK", completed=at(21, 9))
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, tenant.owner).post(f"{URL}sync-failed/")
-    assert said(response) == [("info", "There are no failed syncs to send.")]
+    assert said(response) == [("info", "Nothing has failed: there is nothing to send again.")]
     assert enqueued == []
+
+
+def test_sync_all_failed_with_nothing_failed_among_the_filtered_rows_says_so_of_those(
+    client, tenant, sendable, order_body, enqueued, django_capture_on_commit_callbacks
+):
+    make(tenant, order_body, "ORD-F", outlet="BALI1", status="failed", completed=at(21, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, tenant.owner).post(
+            f"{URL}sync-failed/?outlet={tenant.outlet.pk}&status=&kind="
+        )
+    assert said(response) == [
+        (
+            "info",
+            "Nothing among the syncs these filters show has failed: there is nothing to send again.",
+        )
+    ]
+    assert response["Location"] == f"{URL}?outlet={tenant.outlet.pk}&status=&kind="
+    assert enqueued == []
+
+
+def sync_all_failed_button(client: Any, query: str = "") -> str:
+    html: str = client.get(f"{URL}{query}").content.decode()
+    start = html.index("<button", html.index('action="/apps/accurate/activity/sync-failed/'))
+    return html[start : html.index(">", start) + 1]
+
+
+def test_sync_all_failed_is_disabled_while_nothing_it_would_send_has_failed(client, tenant, order_body):
+    make(tenant, order_body, "ORD-OK", completed=at(21, 9))
+    make(tenant, order_body, "ORD-F", outlet="BALI1", status="failed", completed=at(21, 9))
+    member = login(client, tenant.staff)
+
+    assert sync_all_failed_button(member) == '<button type="submit" data-testid="sync-all-failed">'
+    assert sync_all_failed_button(member, f"?outlet={tenant.outlet.pk}") == (
+        '<button type="submit" data-testid="sync-all-failed" disabled title="Nothing among the syncs these '
+        'filters show has failed: there is nothing to send again.">'
+    )
+    SyncActivity.objects.filter(pos_number="ORD-F").update(status="success")
+    assert sync_all_failed_button(member) == (
+        '<button type="submit" data-testid="sync-all-failed" disabled title="Nothing has failed: there is '
+        'nothing to send again.">'
+    )
 
 
 def test_sync_all_failed_leaves_the_rows_of_outlets_not_active_and_says_so(
