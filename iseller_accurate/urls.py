@@ -20,7 +20,5 @@ urlpatterns = [
     path("api/v1/", include("outlets.api.urls")),
     path("apps/accurate/", include("sync.urls")),
     path("apps/", include("mapping.urls")),
-    # /metrics (/healthz and /readyz are answered by sync.ops.middleware.HealthMiddleware).
-    path("", include("sync.ops.urls")),
     path("", include("outlets.urls")),
 ]
