@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
-from accurate import encoding
+from accurate import encoding, metrics
 from accurate.credentials import CredentialProvider, Credentials
 from accurate.envelope import envelope_error, read_envelope, read_json
 from accurate.errors import AccurateError, ErrorKind
@@ -188,6 +188,7 @@ class AccurateClient:
             return read_envelope(answer, method=method, sent_number=sent_number)
         except AccurateError as exc:
             if exc.kind is ErrorKind.rate_limited:
+                metrics.rate_limited_observe()
                 self.limiter.slow_down(credentials.limiter_key, _retry_after(answer))
             raise
 

@@ -17,6 +17,7 @@ from urllib.request import getproxies
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
+from accurate import metrics
 from accurate.errors import AccurateError, ErrorKind
 
 logger = logging.getLogger(__name__)
@@ -87,17 +88,14 @@ class HttpSeam:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
+            metrics.request_observe(metrics.NETWORK_ERROR, time.monotonic() - started)
             kind = _failure_kind(method, exc)
             # The path only: query strings can carry a session, headers carry the token.
             logger.warning("accurate %s %s failed (%s): %s", method, _path(url), kind, type(exc).__name__)
             raise AccurateError(kind, [type(exc).__name__]) from exc
-        logger.debug(
-            "accurate %s %s -> %s in %.3fs",
-            method,
-            _path(url),
-            response.status_code,
-            time.monotonic() - started,
-        )
+        took = time.monotonic() - started
+        metrics.request_observe(metrics.outcome_of(response.status_code), took)
+        logger.debug("accurate %s %s -> %s in %.3fs", method, _path(url), response.status_code, took)
         return HttpAnswer(response.status_code, dict(response.headers), response.text)
 
     def close(self) -> None:

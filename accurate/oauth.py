@@ -49,13 +49,16 @@ SCOPES: tuple[str, ...] = (
     "bank_transfer_save",
     "other_payment_view",
     "other_payment_save",
-    # [U] Not on the API page's list: an order voided after it synced takes its documents back out.
+    # [U] Not on the API page's list: an order voided after it synced takes its documents back out,
+    # and Undo a range takes any posted document back out (a refund's money, a payout's too).
     "sales_invoice_delete",
     "sales_receipt_delete",
     "sales_return_delete",
     "item_transfer_delete",
     "item_adjustment_delete",
     "other_deposit_delete",
+    "other_payment_delete",
+    "bank_transfer_delete",
 )
 
 # [U] Replies without `expires_in` are treated as living the ~15 days reported for Accurate's tokens.

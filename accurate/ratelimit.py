@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import redis
 
+from accurate import metrics
 from accurate.errors import AccurateError, ErrorKind
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,11 @@ class _Slots:
 
     @contextmanager
     def slot(self, key: str) -> Iterator[None]:
-        slot_id = self.acquire(key)
+        asked = time.monotonic()
+        try:
+            slot_id = self.acquire(key)
+        finally:  # a wait that gave up (rate_limited) counts too
+            metrics.limiter_wait_observe(time.monotonic() - asked)
         try:
             yield
         finally:

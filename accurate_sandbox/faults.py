@@ -1,16 +1,22 @@
-"""Faults on demand: latency, failures (HTTP 503) and dropped connections, random or counted; and a
-tax computed otherwise than the product predicts (`tax_mode`, `tax_rate`), to test its checks."""
+"""Faults on demand: latency, failures (HTTP 503) and dropped connections, random or counted; a
+tax computed otherwise than the product predicts (`tax_mode`, `tax_rate`), to test its checks; and
+deletions refused for given numbers (`refuse_delete`), as Accurate refuses to delete a document in a
+closed period or one paid elsewhere."""
 
 from __future__ import annotations
 
 import random
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from accurate_sandbox.config import TAX_RATE
 from accurate_sandbox.data.taxes import MODES, TaxRule
+
+# [U] Accurate's words for a deletion it refuses are not known; an `s: false` envelope with a reason
+# in `d`, like its other refusals, is assumed.
+REFUSED_DELETE = "Data tidak dapat dihapus karena periode akuntansi sudah ditutup"
 
 
 @dataclass
@@ -24,6 +30,12 @@ class FaultSettings:
     # reads Accurate) or "header" (every line of a taxable document); `tax_rate` a percent, "" = 11.
     tax_mode: str = "lines"
     tax_rate: str = ""
+    # number → message: delete.do of a document with that number is refused with the message ("":
+    # REFUSED_DELETE). The wording of Accurate's refusal is not known [U].
+    refuse_delete: dict[str, str] = field(default_factory=dict)
+    # delete.do refuses a document another one refers to (an invoice a receipt pays or a return
+    # names, a transfer out a transfer in names). Off by default: whether Accurate does is [U].
+    refuse_referenced: bool = False
 
     def __post_init__(self) -> None:
         if self.tax_mode not in MODES:
@@ -59,6 +71,8 @@ class Faults:
             if unknown:
                 raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
             for name, value in changes.items():
+                if name == "refuse_delete" and not isinstance(value, dict):
+                    raise ValueError("refuse_delete must map numbers to messages")
                 current[name] = type(current[name])(value)
             self.settings = FaultSettings(**current)
             return asdict(self.settings)
@@ -73,6 +87,14 @@ class Faults:
     def tax_rule(self) -> TaxRule:
         settings = self.settings
         return TaxRule(mode=settings.tax_mode, rate=settings.rate())
+
+    def delete_refusal(self, number: str) -> str | None:
+        """Accurate's words refusing to delete the document `number`, or None when it may go."""
+        with self.lock:
+            message = self.settings.refuse_delete.get(number)
+        if message is None:
+            return None
+        return message or REFUSED_DELETE
 
     def latency_s(self) -> float:
         return self.settings.latency_ms / 1000

@@ -45,6 +45,7 @@ def inspect(sandbox: Sandbox, request: Request) -> Response:
         "counters": counters,
         "limits": limits,
         "faults": sandbox.faults.snapshot(),
+        "deleted": sandbox.deletions.snapshot(),  # what delete.do removed, in order
     }
     return json_response(reply)
 
@@ -61,7 +62,9 @@ def documents(sandbox: Sandbox, request: Request) -> Response:
 
 def faults(sandbox: Sandbox, request: Request) -> Response:
     """POST /_sandbox/faults {latency_ms, fail_rate, drop_rate, fail_next, drop_next, tax_mode,
-    tax_rate}: any subset."""
+    tax_rate, refuse_delete, refuse_referenced}: any subset. `refuse_delete` maps document numbers to
+    the message their delete.do is refused with ("" for the default); {} refuses none.
+    `refuse_referenced` refuses to delete a document another one refers to."""
     try:
         changes = json.loads(request.body or b"{}")
         if not isinstance(changes, dict):
@@ -90,6 +93,7 @@ def reset(sandbox: Sandbox, request: Request) -> Response:
         # Ids keep counting so an id from before the reset never names a new record.
         conn.execute("DELETE FROM sequences WHERE name NOT IN ('document', 'line')")
     sandbox.stats.reset()
+    sandbox.deletions.reset()
     sandbox.limiter.reset()
     config = sandbox.config
     sandbox.faults.reset(FaultSettings(config.latency_ms, config.fail_rate, config.drop_rate))

@@ -34,6 +34,26 @@ class Stats:
             self.counts.clear()
 
 
+class Deletions:
+    """Every document delete.do removed, in order (module, number): tests read the order back."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done: list[tuple[str, str]] = []
+
+    def add(self, module: str, number: str) -> None:
+        with self.lock:
+            self.done.append((module, number))
+
+    def snapshot(self) -> list[dict[str, str]]:
+        with self.lock:
+            return [{"module": module, "number": number} for module, number in self.done]
+
+    def reset(self) -> None:
+        with self.lock:
+            self.done.clear()
+
+
 @dataclass
 class Ticket:
     """A login that went through, waiting on the consent page."""
@@ -54,6 +74,7 @@ class Sandbox:
     faults: Faults
     base_url: str
     stats: Stats = field(default_factory=Stats)
+    deletions: Deletions = field(default_factory=Deletions)
     tickets: dict[str, Ticket] = field(default_factory=dict)
     tickets_lock: threading.Lock = field(default_factory=threading.Lock)
 

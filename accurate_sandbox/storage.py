@@ -166,6 +166,18 @@ def document_by_id(conn: sqlite3.Connection, db_id: int, module: str, doc_id: in
     return loads(row[0]) if row else None
 
 
+def documents_mentioning(
+    conn: sqlite3.Connection, db_id: int, module: str, text: str
+) -> list[dict[str, Any]]:
+    """The module's documents whose stored JSON contains `text` (a narrowing: callers check fields)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT data FROM documents WHERE db_id = ? AND module = ? AND data LIKE ? ESCAPE '\\' ORDER BY id",
+        (db_id, module, f"%{escaped}%"),
+    ).fetchall()
+    return [loads(row[0]) for row in rows]
+
+
 def documents_of(conn: sqlite3.Connection, db_id: int, module: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT data FROM documents WHERE db_id = ? AND module = ? ORDER BY id", (db_id, module)

@@ -111,7 +111,8 @@ def skus_fix(store: Any) -> int:
     bodies = [
         {
             "pos_id": p.pos_id,
-            **{name: str(getattr(p, name)) for name in PRODUCT_FIELDS},
+            # Booleans (taxable) stay JSON booleans: the API refuses "True".
+            **{name: _wire(getattr(p, name)) for name in PRODUCT_FIELDS},
             "has_serial_number": p.has_serial_number,
             "active": p.active,
             "sku": f"FIX-{p.pos_id}",
@@ -126,6 +127,10 @@ def skus_fix(store: Any) -> int:
     if left.total:
         raise RunWentWrong(f"SKU problems left after the fix: {left}")
     return len(fixed)
+
+
+def _wire(value: Any) -> Any:
+    return value if isinstance(value, bool) else str(value)
 
 
 def products_push(store: Any, owner: Any, stack: Stack) -> Any:

@@ -36,6 +36,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only the embedded run gets here; the key is not secret and must never reach production.
     SECRET_KEY = "embedded-run-only-insecure-key-do-not-use-in-production"
+# Keys being rotated out, comma separated: sessions and signed values made with them stay valid.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz, /readyz and /metrics, probed by address: before the host check (sync/ops/middleware.py).
+    "sync.ops.middleware.OpsMiddleware",
     # Errors under /api/v1/ that never reach a DRF view (404, 500, …) in the API's JSON shape.
     "outlets.api.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -183,6 +187,9 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Load balancers and Prometheus reach each web process directly, over plain HTTP like the proxy's own
+# hop: the health answers and the metrics are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- Redis: broker, cache and the shared rate limiter. Unset for the embedded run. ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -228,6 +235,14 @@ CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Celery's own scheduler, which also writes the beat's heartbeat for /readyz (sync/ops/beat.py).
+CELERY_BEAT_SCHEDULER = "sync.ops.beat:HeartbeatScheduler"
+# Workers and beat write a heartbeat this often; /readyz wants one younger than twice this.
+HEALTH_HEARTBEAT_SECONDS = float(os.environ.get("HEALTH_HEARTBEAT_SECONDS", "15"))
+if not HEALTH_HEARTBEAT_SECONDS > 0:
+    raise ImproperlyConfigured("HEALTH_HEARTBEAT_SECONDS must be a positive number of seconds.")
+# The bearer token /metrics asks for (Prometheus' `authorization` credentials); unset: /metrics is 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # A push task renews its lane every third of this; a worker that dies stops renewing, and once the
 # lane runs out the rows it held are taken back and sent again (after a lookup in Accurate).
 SYNC_LEASE_SECONDS = float(os.environ.get("SYNC_LEASE_SECONDS", "30"))
@@ -338,10 +353,21 @@ API_MAX_ORDER_PAYMENTS = 50
 # orders of a dozen lines each is under 1 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# LOG_FORMAT=json: one JSON object per line (iseller_accurate/logs.py), with the store, connection and
+# activity ids a record carries. Either way the handler's filter redacts anything secret-looking.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "iseller_accurate.logs.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "iseller_accurate.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -118,6 +118,20 @@ class OutletMappingForm(forms.Form):
         self.fields["new_clearing_name"] = forms.CharField(
             label=_("…and its name (Kliring iSellerPay if empty)"), max_length=100, required=False
         )
+        self.fields["posting_mode"] = forms.ChoiceField(
+            label=_("Sales go to Accurate as"),
+            choices=OutletMapping.PostingMode.choices,
+            initial=OutletMapping.PostingMode.PER_SALE,
+            widget=forms.RadioSelect,
+            required=False,
+            help_text=_(
+                "A summary is one sales invoice for the shift (sent when it closes) or for the outlet's "
+                "day (sent after its midnight), one line per item, with one receipt per payment method. "
+                "Sales that reach us after their summary was sent go in a second part with its own number. "
+                "Switching applies only to sales not yet sent to Accurate: those already there stay as "
+                "they are."
+            ),
+        )
         self._help_texts()
         for picked, typed in PICKED_OR_TYPED:
             # static/js/picked-or-typed.js empties one when the merchant fills the other.
@@ -165,6 +179,9 @@ class OutletMappingForm(forms.Form):
     def account_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in OutletMapping.ACCOUNT_FIELDS if name not in ISELLER_PAY_FIELDS]
 
+    def posting_fields(self) -> list[forms.BoundField]:
+        return [self["posting_mode"]]
+
     def payment_fields(self) -> list[forms.BoundField]:
         return [self[f"payment_{method}"] for method in self.methods]
 
@@ -178,6 +195,7 @@ class OutletMappingForm(forms.Form):
         return {
             "branch_name": data["branch_name"],
             "warehouse_name": data["warehouse_name"],
+            "posting_mode": data.get("posting_mode") or OutletMapping.PostingMode.PER_SALE,
             **{field: data[field] for field in OutletMapping.ACCOUNT_FIELDS},
             "payments": {method: data[f"payment_{method}"] for method in [*self.methods, ISELLER_PAY]},
         }

@@ -85,6 +85,14 @@ class AccurateList(models.Model):
 class OutletMapping(models.Model):
     """Where an outlet's documents go in Accurate. Active once every field checked out."""
 
+    class PostingMode(models.TextChoices):
+        """How the outlet's sales go to Accurate: each as its own invoice, or summed up per shift or
+        per local day into one summary invoice (with a receipt per payment method)."""
+
+        PER_SALE = "per_sale", _("One invoice per sale")
+        PER_SHIFT = "per_shift", _("One summary invoice per shift")
+        PER_DAY = "per_day", _("One summary invoice per day")
+
     outlet = models.OneToOneField(Outlet, on_delete=models.CASCADE, related_name="accurate_mapping")
     branch_name = models.CharField(max_length=200, blank=True, default="")
     warehouse_name = models.CharField(max_length=200, blank=True, default="")
@@ -104,6 +112,8 @@ class OutletMapping(models.Model):
     rounding_account_no = models.CharField(max_length=50, blank=True, default="")
     adjustment_account_no = models.CharField(max_length=50, blank=True, default="")
     deposit_account_no = models.CharField(max_length=50, blank=True, default="")
+    # Read by the outbox when a sale is recorded: switching it changes only sales not yet posted.
+    posting_mode = models.CharField(max_length=10, choices=PostingMode.choices, default=PostingMode.PER_SALE)
     active = models.BooleanField(default=False)
     activated_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)

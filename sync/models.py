@@ -7,7 +7,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import Connection
-from outlets.models import Adjustment, Deposit, Order, Outlet, Payout, Refund, StockTake, Store, Transfer
+from outlets.models import (
+    Adjustment,
+    Deposit,
+    Order,
+    Outlet,
+    Payout,
+    Refund,
+    Shift,
+    StockTake,
+    Store,
+    Transfer,
+)
 
 # A product push's models live with it; imported here so Django registers them with sync.
 from sync.product_push.models import ProductPush as ProductPush
@@ -42,6 +53,8 @@ class SyncActivity(models.Model):
         STOCK_TAKE = "stock_take", _("Stock take")
         DEPOSIT = "deposit", _("Deposit")
         PAYOUT = "payout", _("iSellerPay payout")
+        # The sales of an outlet's shift or local day, as one invoice (posting mode per shift or day).
+        ORDER_SUMMARY = "order_summary", _("Sales summary")
         PRODUCT_PUSH = "product_push", _("Products pushed")
 
     class Status(models.TextChoices):
@@ -89,6 +102,19 @@ class SyncActivity(models.Model):
         ProductPushBatch, null=True, blank=True, on_delete=models.CASCADE, db_index=False
     )
 
+    # Posting per shift or per day (sync.summaries): a sale's row points to the summary row that
+    # covers it, is never pushed on its own and takes the summary's status once it settles. A summary
+    # row has no source document: it names its period (the shift, else the local day) and its part
+    # (2, 3… for sales that arrived after an earlier part was sent: addenda, never changes).
+    summary = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="covered", db_index=False
+    )
+    period_shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.RESTRICT, related_name="+", db_index=False
+    )
+    period_date = models.DateField(null=True, blank=True)
+    period_part = models.PositiveSmallIntegerField(default=0)
+
     status_reason = models.TextField(blank=True, default="", help_text="Why, in merchant words.")
     # When a Pending row may be claimed. Empty: held until its schedule releases it (a sale waiting
     # for its shift to close, a transfer waiting for the set hour or "Sync now"). A retry after a
@@ -97,6 +123,10 @@ class SyncActivity(models.Model):
     # The last answer left the outcome unknown (dropped connection, timeout, "number already used"):
     # look the numbers up in Accurate before sending anything again.
     needs_lookup = models.BooleanField(default=False)
+    # Its documents were taken out of Accurate by Undo a range (sync/ranges/): it waits, held, for
+    # Backfill or its own Sync; the schedule and "Sync now" never release it (they would post it
+    # again at once, before the mapping is fixed).
+    undone = models.BooleanField(default=False)
 
     class Cause(models.TextChoices):
         """Why a Failed row failed, where something can send it again by itself."""
@@ -176,6 +206,12 @@ class SyncActivity(models.Model):
                 )
                 for field in SOURCE_FIELDS
             ],
+            models.Index(fields=["summary"], condition=Q(summary__isnull=False), name="activity_summary"),
+            models.Index(
+                fields=["outlet", "period_date"],
+                condition=Q(kind="order_summary"),
+                name="activity_summary_period",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -189,7 +225,14 @@ class SyncActivity(models.Model):
                     | Q(kind="deposit", deposit__isnull=False)
                     | Q(kind="payout", payout__isnull=False)
                     | Q(kind="product_push", product_batch__isnull=False)
+                    | Q(kind="order_summary", outlet__isnull=False)
                 ),
+            ),
+            # A summary's POS-side key (its period and part) is its number: one row per number.
+            models.UniqueConstraint(
+                fields=["outlet", "pos_number"],
+                condition=Q(kind="order_summary"),
+                name="activity_one_summary_per_number",
             ),
             # At most one row per document and kind can still post: no double posting from the outbox.
             *[
@@ -309,6 +352,8 @@ class FailureDigest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
 
-# The daily reconciliation's models live with it; imported here so Django registers them with sync.
+# The Celery processes' heartbeats (sync/ops/) and the daily reconciliation's models live with
+# them; imported here so Django registers them with sync.
+from sync.ops.models import Heartbeat as Heartbeat  # noqa: E402
 from sync.reconcile.models import Reconciliation as Reconciliation  # noqa: E402
 from sync.reconcile.models import ReconciliationDifference as ReconciliationDifference  # noqa: E402

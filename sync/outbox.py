@@ -4,7 +4,8 @@ import-linter contract in `.importlinter` holds it to that).
 `outlets` records a document's Pending row in the document's own transaction (`activity_record`,
 `activities_record`); reads and changes the row of an order to refuse a change once it is in
 Accurate, cancel a void's row or send a changed order again (`activity_open_for_update`,
-`activity_has_succeeded`, `activity_cancel`, `activity_requeue`); and reads the dashboard's figures
+`activity_has_succeeded`, `activity_cancel`, `activity_requeue`, and for a sale in a summary
+`activity_sending`, `activity_sealed`); and reads the dashboard's figures
 (`activity_counts_by_outlet`, `activities_recent`) and the demo's summary (`activities_pending_count`).
 `Kind` and `Status` name the rows' kinds and states. Everything else of `sync` stays out of its reach.
 """
@@ -23,6 +24,7 @@ from iseller_accurate.db import insert_rows
 from outlets.models import Outlet, Store
 
 from .models import SyncActivity
+from .summaries import covering, is_open, order_resummarise, orders_summarise, summary_cancel_if_empty
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
@@ -50,8 +52,10 @@ def initial_due(kind: str) -> datetime | None:
 
 
 def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
-    """Write the Pending outbox row for a document. Call it inside the document's transaction."""
-    return SyncActivity.objects.create(
+    """Write the Pending outbox row for a document. Call it inside the document's transaction.
+
+    A sale of an outlet posting per shift or per day joins its period's summary (sync.summaries)."""
+    activity = SyncActivity.objects.create(
         store_id=outlet.store_id,
         outlet=outlet,
         kind=kind,
@@ -60,6 +64,10 @@ def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) 
         due_at=initial_due(kind),
         **{SOURCE_FIELD[kind]: document},
     )
+    if kind == Kind.ORDER:
+        orders_summarise(outlet=outlet, order_ids=[document.pk])
+        activity.refresh_from_db(fields=["summary"])
+    return activity
 
 
 def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int, str]]) -> None:
@@ -84,6 +92,8 @@ def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int,
             for document_id, number in sources
         ],
     )
+    if kind == Kind.ORDER:
+        orders_summarise(outlet=outlet, order_ids=[document_id for document_id, _number in sources])
 
 
 def activity_open_for_update(*, kind: str, document: Model) -> SyncActivity | None:
@@ -107,18 +117,40 @@ def activity_has_succeeded(*, kind: str, document: Model) -> SyncActivity | None
 
 
 def activity_cancel(*, activity: SyncActivity, reason: str) -> None:
-    """Stop a row that must no longer post (its document was voided before it synced)."""
+    """Stop a row that must no longer post (its document was voided before it synced). A sale in an
+    open summary leaves it (the summary is sent without it; with none left, it is cancelled too)."""
+    summary = covering(activity)
     activity.status = Status.CANCELLED
     activity.status_reason = reason
     activity.completed_at = timezone.now()
     activity.save(update_fields=["status", "status_reason", "completed_at", "updated_at"])
+    if summary is not None:
+        summary_cancel_if_empty(summary)
 
 
 def activity_requeue(*, activity: SyncActivity, reason: str) -> None:
-    """Send a row back to Pending because its document changed: the next push sends the new one."""
+    """Send a row back to Pending because its document changed: the next push sends the new one
+    (a sale in an open summary: the summary of its period, which the change may have moved)."""
     activity.status = Status.PENDING
     activity.status_reason = reason
     activity.save(update_fields=["status", "status_reason", "updated_at"])
+    if activity.kind == Kind.ORDER:
+        order_resummarise(activity=activity)
+
+
+def activity_sending(activity: SyncActivity) -> bool:
+    """The row is being sent right now: Running, or a sale whose summary is. Locks the summary."""
+    if activity.status == Status.RUNNING:
+        return True
+    summary = covering(activity)
+    return summary is not None and summary.status == Status.RUNNING
+
+
+def activity_sealed(activity: SyncActivity) -> bool:
+    """A sale in a summary that was already tried: what that summary covers no longer changes (a void
+    becomes a return against it once it landed, a change is refused). Locks the summary."""
+    summary = covering(activity)
+    return summary is not None and not is_open(summary)
 
 
 # --- what the dashboard and the demo read ---
@@ -185,8 +217,9 @@ def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> d
     midnight = timezone.localtime(now, ZoneInfo(store.time_zone)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    # Outlet documents only: a product push batch belongs to no outlet.
-    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False)
+    # Outlet documents only: a product push batch belongs to no outlet. A sales summary is counted
+    # through the sales it covers (their rows take its status), not once more.
+    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False).exclude(kind=Kind.ORDER_SUMMARY)
     found: dict[int, dict[str, int]] = {}
     for name, subset in (
         ("pending", rows.filter(status__in=[Status.PENDING, Status.RUNNING])),

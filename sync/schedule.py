@@ -20,10 +20,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mapping.models import SyncSettings
 from mapping.selectors import sync_settings_for
-from outlets.models import Order, Outlet, Store
+from outlets.models import Order, Outlet, Shift, Store
 
 from .models import SyncActivity
-from .selectors import SALES_KINDS, TRANSFER_KINDS, outlets_ready_q
+from .selectors import TRANSFER_KINDS, outlets_ready_q
+from .summaries import summaries_follow_mode
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
@@ -40,18 +41,44 @@ def latest_hour(*, hour: int, zone: ZoneInfo, now: datetime) -> datetime:
 
 def held(store: Store) -> QuerySet[SyncActivity]:
     """The store's Pending rows waiting for their schedule. Every release filters on this, in the
-    UPDATE itself, so a row claimed or released meanwhile is left alone."""
-    return SyncActivity.objects.filter(store=store, status=Status.PENDING, due_at__isnull=True)
+    UPDATE itself, so a row claimed or released meanwhile is left alone. Rows an undo took out of
+    Accurate wait for Backfill instead."""
+    rows = SyncActivity.objects.filter(store=store, status=Status.PENDING, due_at__isnull=True)
+    return rows.filter(undone=False)
 
 
 def release(rows: QuerySet[SyncActivity], now: datetime) -> int:
     return rows.update(due_at=now, updated_at=now)
 
 
+# Rows of sales that go one by one (a sale in a sales summary goes with it, not alone).
+PER_SALE_KINDS = (Kind.ORDER, Kind.ORDER_VOID, Kind.REFUND)
+
+
+def summaries_release(*, store: Store, over_by: datetime, now: datetime) -> int:
+    """Make due the store's held sales summaries whose period was over by `over_by`: the shift
+    closed by then, or the outlet's local day ended (each outlet on its own clock)."""
+    rows = held(store).filter(kind=Kind.ORDER_SUMMARY)
+    shift_over = Shift.objects.filter(pk=OuterRef("period_shift_id"), closed_at__lte=over_by)
+    released = release(rows.filter(Exists(shift_over)), now)
+    zones: dict[str, list[int]] = {}
+    for outlet in Outlet.objects.filter(store=store).select_related("store"):
+        zones.setdefault(outlet.zone.key, []).append(outlet.pk)
+    for zone, outlet_ids in zones.items():
+        today = over_by.astimezone(ZoneInfo(zone)).date()
+        days_over = rows.filter(period_shift__isnull=True, outlet_id__in=outlet_ids, period_date__lt=today)
+        released += release(days_over, now)
+    return released
+
+
 def sales_release_due(*, store: Store, settings: SyncSettings, now: datetime) -> int:
+    # Sales not yet posted follow their outlet's posting mode as it is now (switched meanwhile?).
+    summaries_follow_mode(outlet_ids=Outlet.objects.filter(store=store).values_list("pk", flat=True))
     if not settings.sales_on_shift_close:
         cutoff = latest_hour(hour=settings.sales_hour, zone=ZoneInfo(store.time_zone), now=now)
-        return release(held(store).filter(kind__in=SALES_KINDS, created_at__lt=cutoff), now)
+        alone = held(store).filter(kind__in=PER_SALE_KINDS, summary__isnull=True, created_at__lt=cutoff)
+        # A summary goes at the sales hour once its period is over: a day's, at the hour the next day.
+        return release(alone, now) + summaries_release(store=store, over_by=cutoff, now=now)
     # A void or a refund is due at once. If its sale is still held (shift open), the engine does not
     # claim it until the sale is in Accurate (sync/engine/claim.py), so no attempt is spent waiting.
     released = release(held(store).filter(kind__in=(Kind.ORDER_VOID, Kind.REFUND)), now)
@@ -59,7 +86,9 @@ def sales_release_due(*, store: Store, settings: SyncSettings, now: datetime) ->
     shift_done = Order.objects.filter(pk=OuterRef("order_id")).filter(
         Q(shift__isnull=True) | Q(shift__closed_at__isnull=False)
     )
-    released += release(held(store).filter(Exists(shift_done), kind=Kind.ORDER), now)
+    released += release(held(store).filter(Exists(shift_done), kind=Kind.ORDER, summary__isnull=True), now)
+    # A summary: once its shift closed, or its outlet's local day ended.
+    released += summaries_release(store=store, over_by=now, now=now)
     return released
 
 
@@ -95,9 +124,13 @@ def activities_release(
     """
     if outlet is not None and outlet.store_id != store.pk:
         raise ValueError("The outlet belongs to another store.")
+    # Held sales follow their outlet's posting mode before anything goes (switched meanwhile?).
+    outlets = Outlet.objects.filter(store=store) if outlet is None else Outlet.objects.filter(pk=outlet.pk)
+    summaries_follow_mode(outlet_ids=outlets.values_list("pk", flat=True))
     rows = SyncActivity.objects.filter(store=store, status=Status.PENDING, kind__in=list(kinds)).filter(
         Q(due_at__isnull=True) | Q(due_at__gt=now)
     )
+    rows = rows.filter(undone=False)  # an undo's rows wait for Backfill
     rows = rows.filter(outlets_ready_q())
     if outlet is not None:
         rows = rows.filter(outlet=outlet)

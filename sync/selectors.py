@@ -47,7 +47,12 @@ class OutletQueue:
     pending: int = 0
 
 
-SALES_KINDS = (SyncActivity.Kind.ORDER, SyncActivity.Kind.ORDER_VOID, SyncActivity.Kind.REFUND)
+SALES_KINDS = (
+    SyncActivity.Kind.ORDER,
+    SyncActivity.Kind.ORDER_VOID,
+    SyncActivity.Kind.REFUND,
+    SyncActivity.Kind.ORDER_SUMMARY,
+)
 TRANSFER_KINDS = (SyncActivity.Kind.TRANSFER_OUT, SyncActivity.Kind.TRANSFER_IN)
 
 
@@ -59,7 +64,8 @@ def outbox_queue_by_outlet(store: Store) -> dict[int | None, OutletQueue]:
         SyncActivity.objects.filter(store=store, status__in=[Status.PENDING, Status.RUNNING])
         .values("outlet_id")
         .annotate(
-            held_sales=Count("id", filter=held & Q(kind__in=SALES_KINDS)),
+            # A sales summary's sales are counted, not the summary itself.
+            held_sales=Count("id", filter=held & Q(kind__in=SALES_KINDS) & ~Q(kind=Kind.ORDER_SUMMARY)),
             held_transfers=Count("id", filter=held & Q(kind__in=TRANSFER_KINDS)),
             pending=Count("id", filter=~held),
         )

@@ -11,6 +11,7 @@ from .dispatch import lanes, pushes_enqueue_for_store
 from .engine.orphans import activities_take_back, running_timeout
 from .engine.run import connection_push
 from .product_push import services as product_push
+from .ranges.undo import RunState, range_undo_run
 from .reconcile.due import reconciliations_queue_due
 from .reconcile.services import reconciliation_run
 
@@ -96,3 +97,31 @@ def reconcile(reconciliation_id: int) -> str:
 def reconcile_due() -> int:
     """Beat: queue the checks of the outlet days whose schedule has run, and the ones to try again."""
     return reconciliations_queue_due(now=timezone.now())
+
+
+# A connection whose lanes are all pushing frees one within a push task's time.
+UNDO_BUSY_WAIT_S = 5
+
+
+@shared_task(name="sync.tasks.undo_range")
+def undo_range(
+    store_id: int, outlet_id: int | None, start: str, end: str, groups: list[str], token: str
+) -> str:
+    """Undo a range (sync/ranges/undo.py) under one of the connection's lanes, handing over to a fresh
+    task when its time is up. Safe to run twice: rows are claimed once, and rows done by this run
+    (its token) are not taken again."""
+    args = (store_id, outlet_id, start, end, groups, token)
+    state = range_undo_run(
+        store_id=store_id,
+        outlet_id=outlet_id,
+        start=start,
+        end=end,
+        groups=groups,
+        token=token,
+        lanes=lanes(),
+    )
+    if state is RunState.MORE:
+        undo_range.delay(*args)
+    elif state is RunState.BUSY:
+        undo_range.apply_async(args, countdown=UNDO_BUSY_WAIT_S)
+    return str(state)

@@ -5,6 +5,7 @@ from django.urls import path
 
 from sync import views, views_schedule
 from sync.activity import views as activity_views
+from sync.ranges import views as range_views
 from sync.reconcile import views as reconcile_views
 
 app_name = "sync"
@@ -37,4 +38,11 @@ urlpatterns += [
         reconcile_views.reconcile_check,
         name="reconcile_check",
     ),
+]
+
+urlpatterns += [
+    path("ranges/", range_views.ranges_page, name="ranges"),
+    path("ranges/backfill/", range_views.ranges_backfill, name="ranges_backfill"),
+    path("ranges/undo/", range_views.ranges_undo, name="ranges_undo"),
+    path("ranges/undo/<str:token>/", range_views.ranges_undo_progress, name="ranges_undo_progress"),
 ]

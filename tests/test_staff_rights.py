@@ -1,9 +1,10 @@
 """What a staff member may do, page by page and button by button, and the words that tell them.
 
-Staff see every page, export the activity CSV, send documents to Accurate again (Sync, Sync all
-failed, Sync now) and check days against Accurate (Check now): these send what the POS recorded and
-change no setting. Connecting, mapping outlets, the schedule, exporting and pushing products and
-the API keys are the owner's (403). `make run`'s banner says exactly that.
+Staff see every page but the date range one, export the activity CSV, send documents to Accurate
+again (Sync, Sync all failed, Sync now) and check days against Accurate (Check now): these send what
+the POS recorded and change no setting. Connecting, mapping outlets, the schedule, exporting and
+pushing products, backfilling or undoing a date range (it deletes from Accurate) and the API keys are
+the owner's (403). `make run`'s banner says exactly that.
 """
 
 from __future__ import annotations
@@ -87,6 +88,12 @@ def test_staff_cannot_connect_map_schedule_export_push_or_manage_keys(staff, ten
         ("POST", "/apps/accurate/schedule/"),
         ("POST", "/apps/accurate/products/export/"),
         ("POST", "/apps/accurate/products/push/start/"),
+        # Backfill or undo a date range: the page, its two confirmations and an undo's progress.
+        ("GET", "/apps/accurate/ranges/"),
+        ("GET", "/apps/accurate/ranges/?action=undo&start=2026-11-20&end=2026-11-20&kinds=sales"),
+        ("POST", "/apps/accurate/ranges/backfill/"),
+        ("POST", "/apps/accurate/ranges/undo/"),
+        ("GET", "/apps/accurate/ranges/undo/0123456789ab/"),
         ("POST", "/api-keys/create/"),
         ("POST", f"/api-keys/{key}/revoke/"),
     ]

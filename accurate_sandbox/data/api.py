@@ -78,7 +78,7 @@ def data_call(sandbox: Sandbox, request: Request, module: str, action: str) -> R
         if action == "bulk-save":
             return bulk_save(sandbox, ctx, spec, body)
         if action == "delete":
-            return delete(ctx, spec, body)
+            return delete(sandbox, ctx, spec, body)
         saver = spec.extra[action][1] if action in spec.extra else None
         return Response(body=save_one(sandbox, ctx, spec, body, saver).encode())
 
@@ -134,10 +134,13 @@ def bulk_save(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, 
     return Response(body=f'{{"s":{dumps(ok)},"d":[{",".join(results)}]}}'.encode())
 
 
-def delete(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> Response:
+def delete(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> Response:
     try:
         with ctx.savepoint():
-            delete_record(ctx, spec, body)
+            referenced = sandbox.faults.settings.refuse_referenced
+            record = delete_record(ctx, spec, body, sandbox.faults.delete_refusal, referenced)
     except Invalid as error:
+        sandbox.stats.add("deletions_refused")
         return envelope(False, [error.message])
+    sandbox.deletions.add(spec.name, str(record[spec.key_field]))
     return envelope(True, [DELETED])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from accurate_sandbox.data.context import Context
 from accurate_sandbox.data.spec import ModuleSpec
 from accurate_sandbox.data.values import Invalid
-from accurate_sandbox.storage import document_delete, document_store, movements_replace
+from accurate_sandbox.storage import document_delete, document_store, documents_mentioning, movements_replace
 
 NOT_FOUND = "Data tidak ditemukan"
 SAVED = "Data berhasil disimpan"
@@ -74,9 +75,54 @@ def save_record_text(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> tu
     return record, text
 
 
-def delete_record(ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> None:
+# [U] Whether Accurate refuses to delete a document another one refers to (an invoice a receipt
+# pays or a return names, a transfer out a transfer in names) is not known: the `refuse_referenced`
+# fault turns it on. The wording below is the sandbox's own.
+IN_USE = "Data tidak dapat dihapus karena sudah digunakan oleh transaksi lain: {number}"
+Refers = Callable[[dict[str, Any], str], bool]
+
+
+def _pays(doc: dict[str, Any], number: str) -> bool:
+    return any(line.get("invoiceNo") == number for line in doc.get("detailInvoice", []))
+
+
+REFERENCES: dict[str, list[tuple[str, Refers]]] = {
+    "sales-invoice": [
+        ("sales-receipt", _pays),
+        ("sales-return", lambda doc, no: doc.get("invoiceNumber") == no),
+    ],
+    "item-transfer": [("item-transfer", lambda doc, no: doc.get("fromItemTransferNo") == no)],
+}
+
+
+def referring(ctx: Context, module: str, number: str) -> str | None:
+    """The number of a document that refers to `number` of `module`, if any."""
+    for other, refers in REFERENCES.get(module, []):
+        for doc in documents_mentioning(ctx.conn, ctx.db_id, other, number):
+            if refers(doc, number):
+                return str(doc.get("number", ""))
+    return None
+
+
+def delete_record(
+    ctx: Context,
+    spec: ModuleSpec,
+    body: dict[str, Any],
+    refusal: Callable[[str], str | None],
+    referenced: bool = False,
+) -> dict[str, Any]:
+    """Delete one record by id; returns it. Refused (Invalid) when `refusal` names a reason for its
+    number (a fault) or, with `referenced`, when another document refers to it."""
     if body.get("id") in (None, ""):
         raise Invalid("id harus diisi")
     record = existing_record(ctx, spec, body["id"])
+    number = str(record[spec.key_field])
+    refused = refusal(number)
+    if refused is not None:
+        raise Invalid(refused)
+    user = referring(ctx, spec.name, number) if referenced else None
+    if user is not None:
+        raise Invalid(IN_USE.format(number=user))
     document_delete(ctx.conn, int(record["id"]))
-    ctx.forget(spec.name, str(record[spec.key_field]))
+    ctx.forget(spec.name, number)
+    return record

@@ -65,6 +65,7 @@ def mapping_values(mapping: OutletMapping) -> dict[str, Any]:
     """The mapping in the shape `mapping_defaults` returns and `outlet_mapping_save` takes."""
     return {
         **{field: getattr(mapping, field) for field in (*PLACE_FIELDS, *OutletMapping.ACCOUNT_FIELDS)},
+        "posting_mode": mapping.posting_mode,
         "payments": {row.method: row.account_no for row in mapping.payment_accounts.all()},
     }
 
@@ -79,6 +80,9 @@ def outlet_mapping_save(*, outlet: Outlet, data: Mapping[str, Any]) -> OutletMap
     for field in (*PLACE_FIELDS, *OutletMapping.ACCOUNT_FIELDS):
         if field in data:
             setattr(mapping, field, (data[field] or "").strip())
+    # Read by the outbox as each sale is recorded: sales not yet sent follow the new mode.
+    if data.get("posting_mode") in OutletMapping.PostingMode.values:
+        mapping.posting_mode = data["posting_mode"]
     mapping.save()
     for method, account_no in dict(data.get("payments", {})).items():
         if account_no:

@@ -75,6 +75,7 @@ def outlet_page(
             (_("Payment accounts"), form.payment_fields()),
             ("iSellerPay", form.iseller_pay_fields()),
             (_("Transaction accounts"), form.account_fields()),
+            (_("Posting mode"), form.posting_fields()),
         )
     ]
     context = {

@@ -17,13 +17,14 @@ from iseller_accurate.db import insert_rows
 from outlets.models import Order, OrderLine, Outlet, Payment, Product, Shift
 from sync.outbox import (
     Kind,
-    Status,
     activities_record,
     activity_cancel,
     activity_has_succeeded,
     activity_open_for_update,
     activity_record,
     activity_requeue,
+    activity_sealed,
+    activity_sending,
 )
 
 from .errors import DocumentConflict, DocumentInvalid, DocumentNotFound
@@ -171,13 +172,14 @@ def order_void(*, outlet: Outlet, number: str, voided_at: datetime) -> tuple[Ord
                 f"Order '{number}' has refunds; it cannot be voided. Refund the rest instead."
             )
         activity = activity_open_for_update(kind=Kind.ORDER, document=order)
-        if activity is not None and activity.status == Status.RUNNING:
+        if activity is not None and activity_sending(activity):
             raise DocumentConflict(
                 f"Order '{number}' is being sent to Accurate right now; void it again in a minute."
             )
-        if activity is not None:
+        # A sale in a summary already tried is taken out by a return once the summary landed.
+        if activity is not None and not activity_sealed(activity):
             activity_cancel(activity=activity, reason="Voided at the POS before it was synced.")
-        elif activity_has_succeeded(kind=Kind.ORDER, document=order):
+        elif activity is not None or activity_has_succeeded(kind=Kind.ORDER, document=order):
             activity_record(kind=Kind.ORDER_VOID, outlet=outlet, document=order, number=number)
         order.status = Order.Status.VOID
         order.voided_at = voided_at
@@ -194,7 +196,7 @@ def _refuse_if_synced_or_running(order: Order) -> None:
             f"'{synced.accurate_number}'; post a refund instead of changing it."
         )
     activity = activity_open_for_update(kind=Kind.ORDER, document=order)
-    if activity is not None and activity.status == Status.RUNNING:
+    if activity is not None and (activity_sending(activity) or activity_sealed(activity)):
         raise DocumentConflict(
             f"Order '{order.number}' is being sent to Accurate right now; retry in a minute."
         )

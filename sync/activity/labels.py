@@ -43,6 +43,7 @@ KIND_LABELS: dict[str, Promise] = {
     Kind.STOCK_TAKE: _("Stock take"),
     Kind.DEPOSIT: _("Deposit"),
     Kind.PAYOUT: _("iSellerPay payout"),
+    Kind.ORDER_SUMMARY: _("Sales summary"),
     Kind.PRODUCT_PUSH: _("Products pushed"),
 }
 

@@ -154,8 +154,23 @@ def activity_statuses(store: Store, ids: Sequence[int]) -> list[SyncActivity]:
 
 def activities_failed(rows: QuerySet[SyncActivity]) -> QuerySet[SyncActivity]:
     """The Failed rows among `rows` that "Sync all failed" sends again: a product push batch goes
-    again with "Push products" instead."""
-    return rows.filter(status=Status.FAILED).exclude(kind=Kind.PRODUCT_PUSH)
+    again with "Push products" instead, a sale in a sales summary with its summary."""
+    return rows.filter(status=Status.FAILED, summary__isnull=True).exclude(kind=Kind.PRODUCT_PUSH)
+
+
+def summary_of(store: Store, activity: SyncActivity) -> SyncActivity | None:
+    """The sales summary a sale's row goes to Accurate in; None for any other row."""
+    if activity.summary_id is None:
+        return None
+    return activities_for_store(store).filter(pk=activity.summary_id).first()
+
+
+def covered_by(store: Store, activity: SyncActivity) -> list[SyncActivity]:
+    """The sales a summary covers, sale by sale (voided ones left out); [] for any other row."""
+    if activity.kind != Kind.ORDER_SUMMARY:
+        return []
+    rows = activities_for_store(store).filter(summary=activity).exclude(status=Status.CANCELLED)
+    return list(rows.select_related("order").order_by("order__ordered_at", "id"))
 
 
 def activity_attempts(activity: SyncActivity) -> list[SyncAttempt]:

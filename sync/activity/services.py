@@ -73,6 +73,7 @@ def _requeue(rows: QuerySet[SyncActivity], store: Store) -> int:
         started_at=None,
         completed_at=None,
         status_reason="",
+        undone=False,  # Sync on a row an undo held sends it, as Backfill would
         updated_at=now,
     )
     if count:
@@ -134,6 +135,9 @@ def activity_retry(*, store: Store, activity_id: int) -> Retried:
     for another store's row; RetryRefused (nothing changed) when it cannot go — see the module's
     docstring."""
     activity = selectors.activity_for_store(store, activity_id)
+    if activity.summary_id is not None:
+        # A sale in a sales summary is sent with it, never alone: its summary goes again.
+        activity = selectors.activity_for_store(store, activity.summary_id)
     # Read for the row whatever its status: the refusals and the prerequisite need them.
     facts = selectors.facts_for(store, [activity])
     refused = _refusal(activity, facts)

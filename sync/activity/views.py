@@ -68,6 +68,9 @@ def filtered(request: HttpRequest, membership: Membership) -> tuple[ActivityFilt
     )
     valid = not filterset.is_bound or filterset.is_valid()
     rows = filterset.qs if valid else filterset.queryset.none()
+    if not (valid and filterset.is_bound and filterset.form.cleaned_data.get("q")):
+        # A sale in a sales summary is listed on its summary's page; a search by number finds it.
+        rows = rows.filter(summary__isnull=True)
     return filterset, rows
 
 
@@ -129,6 +132,9 @@ def activity_detail(request: HttpRequest, membership: Membership, activity_id: i
         # Not in Accurate yet: the documents it will be sent as, with the mapping as it is now.
         "preview": activity_preview(membership.store, activity),
         "poll_ms": POLL_MS,
+        # Posting per shift or per day: the summary a sale goes in, the sales a summary covers.
+        "summary": selectors.summary_of(membership.store, activity),
+        "covered": selectors.covered_by(membership.store, activity),
     }
     return page(request, membership, "sync/activity_detail.html", context)
 

@@ -177,6 +177,8 @@ def due_of_kind(store_id: int, kind: str, now: datetime) -> QuerySet[SyncActivit
     through the partial index on Pending rows by store, kind and due time)."""
     rows = SyncActivity.objects.filter(store_id=store_id, kind=kind, status=Status.PENDING, due_at__lte=now)
     rows = rows.filter(outlets_ready(kind))
+    if kind == Kind.ORDER:
+        rows = rows.filter(summary__isnull=True)  # a sale in a sales summary goes with it, never alone
     if kind in PREREQUISITE:
         rows = rows.filter(PREREQUISITE[kind]())
     return rows.order_by("due_at", "id")

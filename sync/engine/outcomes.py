@@ -22,8 +22,11 @@ from iseller_accurate.retry import document_retry
 from sync.engine.plans import DocumentKey, RowPlan
 from sync.engine.progress import Answer, Binding, RowProgress, SentDocument
 from sync.models import AccurateBinding, Outcome, SyncActivity, SyncAttempt
+from sync.ops.counters import Tried, documents_tried
+from sync.summaries import covered_follow
 
 Status = SyncActivity.Status
+Kind = SyncActivity.Kind
 WAIT_AGAIN = timedelta(seconds=60)
 GIVE_UP_AFTER = timedelta(days=1)
 
@@ -195,6 +198,8 @@ def rows_record(
         ],
         where={"status": Status.RUNNING},
     )
+    # The sales a summary covers take its new state, in the same transaction.
+    covered_follow([row.plan.activity.pk for row in rows if row.plan.activity.kind == Kind.ORDER_SUMMARY])
     attempts: list[AttemptRow] = [
         {
             "activity_id": row.plan.activity.pk,
@@ -208,6 +213,18 @@ def rows_record(
         for row, (update, recorded) in zip(rows, settled, strict=True)
     ]
     insert_rows(SyncAttempt, attempts)
+    documents_tried(
+        [tried_of(row, update, recorded) for row, (update, recorded) in zip(rows, settled, strict=True)]
+    )
+
+
+def tried_of(row: RowProgress, update: ActivityUpdate, recorded: Outcome) -> Tried:
+    """The try as the metrics count it: the attempt's outcome, a difference told apart."""
+    activity = row.plan.activity
+    outcome = "difference" if update["status"] == Status.DIFFERENCE else str(recorded.value)
+    return Tried(
+        activity.pk, activity.store_id, activity.kind, activity.pos_number, outcome, update["status_reason"]
+    )
 
 
 def attempt_message(row: RowProgress, reason: str) -> str:

@@ -8,7 +8,7 @@ refund its sale's invoice, a transfer in its transfer out) names that document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,15 +19,18 @@ from sync.mappers import (
     Destination,
     MappingProblem,
     Planned,
+    SummaryPeriod,
     invoice_number,
     plan_adjustment,
     plan_deposit,
     plan_order,
+    plan_order_summary,
     plan_order_void,
     plan_payout,
     plan_refund,
     plan_refund_payment,
     plan_stock_take,
+    plan_summary_void,
     plan_transfer_in,
     plan_transfer_out,
     transfer_out_number,
@@ -89,8 +92,11 @@ def not_active(code: str) -> str:
     )
 
 
-def _plan_one(plan: RowPlan, document: Model, destinations: Mapping[int, Destination]) -> None:
-    """Fill `plan` for one row: its documents, or its problem, or what it waits for."""
+def _plan_one(
+    plan: RowPlan, document: Model, destinations: Mapping[int, Destination], summaries: Mapping[int, str]
+) -> None:
+    """Fill `plan` for one row: its documents, or its problem, or what it waits for. `summaries`:
+    the sales summary (its POS number) covering each sale of the batch's refunds or voids."""
     kind = plan.activity.kind
     outlet = document.outlet  # type: ignore[attr-defined]
     to = destinations.get(plan.activity.outlet_id or 0)
@@ -109,9 +115,18 @@ def _plan_one(plan: RowPlan, document: Model, destinations: Mapping[int, Destina
         return
     if kind == Kind.REFUND:
         assert isinstance(document, Refund)
+        sale = document.order
+        invoice = invoice_number(sale.outlet.code, summaries.get(sale.pk, sale.number))
         # The goods come back (the sales return), then the money goes out (after the return landed).
-        plan.documents = [*plan_refund(document, to), *plan_refund_payment(document, to)]
-        plan.needs = ("sales-invoice", invoice_number(document.order.outlet.code, document.order.number))
+        plan.documents = [*plan_refund(document, to, invoice_no=invoice), *plan_refund_payment(document, to)]
+        plan.needs = ("sales-invoice", invoice)
+        return
+    if kind == Kind.ORDER_VOID and document.pk in summaries:
+        # Its summary was sent and is never changed: the sale comes back as a return against it.
+        assert isinstance(document, Order)
+        invoice = invoice_number(outlet.code, summaries[document.pk])
+        plan.documents = plan_summary_void(document, to, invoice_no=invoice)
+        plan.needs = ("sales-invoice", invoice)
         return
     plan.documents = PLANNERS[kind](document, to)
 
@@ -135,8 +150,11 @@ def row_plans_for(
     if not activities:
         return []
     kind = activities[0].kind
+    if kind == Kind.ORDER_SUMMARY:
+        return summary_plans(activities, destinations)
     source = SOURCE_FIELD[kind]
     documents = LOADERS[kind]([getattr(a, f"{source}_id") for a in activities])
+    summaries = covering_summaries(kind, documents.values())
     plans = []
     for activity in activities:
         plan = RowPlan(activity)
@@ -145,9 +163,74 @@ def row_plans_for(
             if document is None:
                 plan.problem = "The POS document of this sync no longer exists."
             else:
-                _plan_one(plan, document, destinations)
+                _plan_one(plan, document, destinations, summaries)
         except MappingProblem as problem:
             plan.problem = str(problem)
             plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
         plans.append(plan)
     return plans
+
+
+# --- sales summaries (posting per shift or per day, sync.summaries) ---
+
+
+def covering_summaries(kind: str, documents: Iterable[Model]) -> dict[int, str]:
+    """Sale id → POS number of the sales summary covering it, for the sales of a batch of refunds or
+    voids (one query; none for other kinds)."""
+    if kind == Kind.REFUND:
+        sales = [document.order_id for document in documents]  # type: ignore[attr-defined]
+    elif kind == Kind.ORDER_VOID:
+        sales = [document.pk for document in documents]
+    else:
+        return {}
+    rows = SyncActivity.objects.filter(kind=Kind.ORDER, order_id__in=sales, summary__isnull=False)
+    found = rows.exclude(status=SyncActivity.Status.CANCELLED).values_list("order_id", "summary__pos_number")
+    return {order_id: number for order_id, number in found if order_id is not None}
+
+
+def summary_plans(
+    activities: Sequence[SyncActivity], destinations: Mapping[int, Destination]
+) -> list[RowPlan]:
+    """Each summary's invoice and receipts, from the sales it covers (their rows not cancelled)."""
+    covered = (
+        SyncActivity.objects.filter(summary_id__in=[a.pk for a in activities], kind=Kind.ORDER)
+        .exclude(status=SyncActivity.Status.CANCELLED)
+        .values_list("summary_id", "order_id")
+    )
+    members: dict[int, list[int]] = {}
+    for summary_id, order_id in covered:
+        if summary_id is not None and order_id is not None:
+            members.setdefault(summary_id, []).append(order_id)
+    by_id = sales_loaded([order_id for ids in members.values() for order_id in ids])
+    return [
+        summary_plan(activity, [by_id[i] for i in members.get(activity.pk, []) if i in by_id], destinations)
+        for activity in activities
+    ]
+
+
+def sales_loaded(order_ids: Sequence[int]) -> dict[int, Order]:
+    """The completed sales among `order_ids`, with what a summary's mapper reads."""
+    return {order.pk: order for order in _orders(order_ids).filter(status=Order.Status.COMPLETED)}
+
+
+def summary_plan(
+    activity: SyncActivity, sales: Sequence[Order], destinations: Mapping[int, Destination]
+) -> RowPlan:
+    """One summary row's plan from its sales (the engine's, or the preview's "last day")."""
+    plan = RowPlan(activity)
+    to = destinations.get(activity.outlet_id or 0)
+    # Always in the same order: the payload, hence its hash, is the same at every try.
+    ordered = sorted(sales, key=lambda order: (order.ordered_at, order.number))
+    try:
+        if to is None:
+            plan.problem = not_active(activity.outlet.code if activity.outlet else "")
+        elif not ordered:
+            plan.problem = "This sales summary covers no sale any more."
+        else:
+            assert activity.period_date is not None
+            period = SummaryPeriod(activity.pos_number, activity.period_date)
+            plan.documents = plan_order_summary(period, ordered, to)
+    except MappingProblem as problem:
+        plan.problem = str(problem)
+        plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
+    return plan

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accurate import AccurateClient
+from iseller_accurate.logs import log_context
 from mapping.models import Connection
 from mapping.services.credentials import accurate_client_for, connection_needs_reconnect
 from sync.destinations import destinations_for
@@ -111,7 +112,11 @@ def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUD
     # A dead worker's rows of this store go again now, not only when the beat looks.
     activities_take_back(now=timezone.now(), timeout=running_timeout(), store_id=connection.store_id)
     try:
-        with LeaseKeeper(holder) as keeper:
+        # Whatever is logged while pushing (the client's warnings too) names the store and connection.
+        with (
+            log_context(store_id=connection.store_id, connection_id=connection.pk),
+            LeaseKeeper(holder) as keeper,
+        ):
             return _push_batches(connection, holder, keeper, budget_s)
     finally:
         lane_give_back(holder)

@@ -23,6 +23,8 @@ from .payout import plan_payout
 from .refund import plan_refund
 from .refund_payment import plan_refund_payment
 from .stock_take import plan_stock_take
+from .summary import SummaryPeriod, plan_order_summary
+from .summary_void import plan_summary_void
 from .totals import invoice_total
 from .transfer import plan_transfer_in, plan_transfer_out
 from .types import Destination, MappingProblem, Planned
@@ -33,6 +35,7 @@ __all__ = [
     "Destination",
     "MappingProblem",
     "Planned",
+    "SummaryPeriod",
     "adjustment_number",
     "customer_number",
     "deposit_number",
@@ -43,11 +46,13 @@ __all__ = [
     "plan_adjustment",
     "plan_deposit",
     "plan_order",
+    "plan_order_summary",
     "plan_order_void",
     "plan_payout",
     "plan_refund",
     "plan_refund_payment",
     "plan_stock_take",
+    "plan_summary_void",
     "plan_transfer_in",
     "plan_transfer_out",
     "receipt_number",

@@ -87,3 +87,8 @@ def payout_transfer_number(outlet_code: str, payout_number: str) -> str:
 
 def payout_fee_number(outlet_code: str, payout_number: str) -> str:
     return fit(f"{outlet_code}-{payout_number}", "-MDR")
+
+
+def void_return_number(outlet_code: str, order_number: str) -> str:
+    # A sale voided after its sales summary landed: a sales return against the summary's invoice.
+    return fit(f"{outlet_code}-{order_number}", "-VOID")

@@ -52,15 +52,23 @@ def invoice_payload(order: Order, to: Destination, customer: str) -> dict[str, A
         **tax_name(to, taxed),
         "cashDiscount": order.order_discount,
         "detailItem": [item_line(line, warehouse, taxed=taxed) for line in order.lines.all()],
-        "detailExpense": [],
     }
-    if order.service_charge:
+    return with_expenses(payload, to, service_charge=order.service_charge, total=order.total)
+
+
+def with_expenses(
+    payload: dict[str, Any], to: Destination, *, service_charge: Decimal, total: Decimal
+) -> dict[str, Any]:
+    """The invoice `payload` (header and items) with its expense lines: the service charge, then the
+    rounding difference that makes Accurate's total the POS `total` (a sale's, or a summary's sum)."""
+    payload["detailExpense"] = []
+    if service_charge:
         payload["detailExpense"].append(
-            expense_line(to, "service_charge_account_no", "Service charge", order.service_charge)
+            expense_line(to, "service_charge_account_no", "Service charge", service_charge)
         )
     # Whatever Accurate's arithmetic would leave apart from the POS total (the POS's own rounding,
     # a different tax rounding or rate) is booked to the rounding account, never dropped.
-    difference = order.total - invoice_total(payload, to.tax_rate)
+    difference = total - invoice_total(payload, to.tax_rate)
     if difference:
         payload["detailExpense"].append(expense_line(to, "rounding_account_no", ROUNDING, difference))
     return payload
@@ -78,15 +86,37 @@ def line_taxed(product: Product, taxed: bool) -> bool:
 
 
 def item_line(line: OrderLine, warehouse: str, *, taxed: bool) -> dict[str, Any]:
+    return item_fields(
+        problems.item_no(line.product),
+        line.quantity,
+        line.unit_price,
+        line.discount,
+        warehouse,
+        note=line.note,
+        taxed=line_taxed(line.product, taxed),
+    )
+
+
+def item_fields(
+    item_no: str,
+    quantity: Decimal,
+    unit_price: Decimal,
+    discount: Decimal,
+    warehouse: str,
+    *,
+    note: str,
+    taxed: bool,
+) -> dict[str, Any]:
+    """An invoice's item line (a sale's line, or a summary's sum of lines of one item and price)."""
     return {
-        "itemNo": problems.item_no(line.product),
-        "quantity": line.quantity,
-        "unitPrice": line.unit_price,
-        "itemCashDiscount": line.discount,
+        "itemNo": item_no,
+        "quantity": quantity,
+        "unitPrice": unit_price,
+        "itemCashDiscount": discount,
         "warehouseName": warehouse,
-        "detailNotes": line.note,
+        "detailNotes": note,
         # Sent false too: a line left unflagged might take the tax of its item in Accurate [U].
-        "useTax1": line_taxed(line.product, taxed),
+        "useTax1": taxed,
     }
 
 

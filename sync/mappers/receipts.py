@@ -28,11 +28,12 @@ ACCURATE_PAYMENT_METHODS: dict[str, str] = {
 }
 
 
-def paid_by_method(order: Order) -> dict[str, Decimal]:
-    """The order's payments summed per method, in order of first appearance, zero sums left out."""
+def paid_by_method(*orders: Order) -> dict[str, Decimal]:
+    """The orders' payments summed per method, in order of first appearance, zero sums left out."""
     sums: dict[str, Decimal] = {}
-    for payment in order.payments.all():
-        sums[payment.method] = sums.get(payment.method, Decimal(0)) + payment.amount
+    for order in orders:
+        for payment in order.payments.all():
+            sums[payment.method] = sums.get(payment.method, Decimal(0)) + payment.amount
     return {method: amount for method, amount in sums.items() if amount}
 
 
@@ -49,14 +50,38 @@ def plan_receipts(order: Order, to: Destination, *, customer: str, invoice_no: s
 def receipt_payload(
     order: Order, to: Destination, method: str, amount: Decimal, *, customer: str, invoice_no: str
 ) -> dict[str, Any]:
+    return receipt_fields(
+        to,
+        order.number,
+        trans_date(order.ordered_at, to.zone),
+        method,
+        amount,
+        customer=customer,
+        invoice_no=invoice_no,
+    )
+
+
+def receipt_fields(
+    to: Destination,
+    pos_number: str,
+    day: str,
+    method: str,
+    amount: Decimal,
+    *,
+    customer: str,
+    invoice_no: str,
+    label: str = "",
+) -> dict[str, Any]:
+    """A receipt of `amount` paid by `method` against `invoice_no` (a sale's, or a summary's), on
+    `day` (dd/MM/yyyy); numbered from the outlet, `pos_number` and the method."""
     return {
-        "number": receipt_number(to.outlet_code, order.number, method),
-        "transDate": trans_date(order.ordered_at, to.zone),
+        "number": receipt_number(to.outlet_code, pos_number, method),
+        "transDate": day,
         "customerNo": customer,
         "branchName": problems.required(to, "branch_name"),
         "bankNo": problems.cash_account(to, method),
         "paymentMethod": ACCURATE_PAYMENT_METHODS[method],
-        "description": f"iSeller {to.outlet_code} {order.number} {PaymentMethod(method).label}",
+        "description": f"iSeller {to.outlet_code} {label or pos_number} {PaymentMethod(method).label}",
         "chequeAmount": amount,
         "detailInvoice": [{"invoiceNo": invoice_no, "paymentAmount": amount}],
     }

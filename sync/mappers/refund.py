@@ -17,9 +17,10 @@ from .types import BULK_SAVE, SALES_RETURN, Destination, Planned
 RETURN_STAGE = 1
 
 
-def plan_refund(refund: Refund, to: Destination) -> list[Planned]:
+def plan_refund(refund: Refund, to: Destination, *, invoice_no: str = "") -> list[Planned]:
     """`refund` comes with its order (and the order's outlet) and its lines (and their products)
-    prefetched. The goods come back at the refund's outlet (`to`)."""
+    prefetched. The goods come back at the refund's outlet (`to`). `invoice_no`: the invoice the
+    sale is in when it is not its own (a sales summary's)."""
     warehouse = problems.required(to, "warehouse_name")
     order = refund.order
     # A refund carries tax when its sale did; its taxable products' lines bear PPN, as on the invoice.
@@ -29,7 +30,7 @@ def plan_refund(refund: Refund, to: Destination) -> list[Planned]:
         "transDate": trans_date(refund.refunded_at, to.zone),
         # The invoice's own customer: the one the order was invoiced to.
         "customerNo": customer_no(order, to),
-        "invoiceNumber": invoice_number(order.outlet.code, order.number),
+        "invoiceNumber": invoice_no or invoice_number(order.outlet.code, order.number),
         "returnType": "INVOICE",
         "branchName": problems.required(to, "branch_name"),
         "description": problems.describe(f"iSeller {to.outlet_code} refund {refund.number}", refund.reason),

@@ -24,6 +24,7 @@ from sync.mappers import Destination
 from sync.models import SyncActivity
 
 from .layout import Names, ShownDocument, module_label, shown_document
+from .summary import last_day_plans
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class RowPreview:
 class OutletPreview:
     mapped: bool  # False: the outlet's mapping was never saved, there is nothing to preview with
     rows: list[RowPreview] = field(default_factory=list)
+    # Posting per shift or per day: the outlet's last day of sales as the summaries it makes.
+    summaries: list[RowPreview] = field(default_factory=list)
 
 
 def outlet_preview(store: Store, outlet_id: int) -> OutletPreview:
@@ -66,7 +69,16 @@ def outlet_preview(store: Store, outlet_id: int) -> OutletPreview:
     destinations = mapped_destinations_for(store)
     if outlet_id not in destinations:
         return OutletPreview(mapped=False)
-    return OutletPreview(mapped=True, rows=previews(store, latest_rows(store, outlet_id), destinations))
+    rows = previews(store, latest_rows(store, outlet_id), destinations)
+    names, tax_rate = names_for(store), sync_settings_for(store).tax_rate
+    try:
+        summaries = [
+            row_preview(plan, names, tax_rate) for plan in last_day_plans(store, outlet_id, destinations)
+        ]
+    except Exception:  # a bug of ours must not take the page down
+        logger.exception("summary preview of outlet %s failed", outlet_id)
+        summaries = []
+    return OutletPreview(mapped=True, rows=rows, summaries=summaries)
 
 
 def activity_preview(store: Store, activity: SyncActivity) -> RowPreview | None:
@@ -74,6 +86,8 @@ def activity_preview(store: Store, activity: SyncActivity) -> RowPreview | None:
     product push (its items are shown by the push's own page)."""
     if activity.store_id != store.pk or activity.status not in NOT_SENT or activity.kind == Kind.PRODUCT_PUSH:
         return None
+    if activity.summary_id is not None:
+        return None  # a sale in a sales summary: its summary's page shows what it becomes
     return previews(store, [activity], mapped_destinations_for(store))[0]
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from accurate import AccurateError, ErrorKind, RecordResult
 from accurate.client import BULK_LIMIT
+from iseller_accurate.logs import log_context
 from iseller_accurate.retry import product_push_retry
 from mapping.products.checks import product_problems_message
 from mapping.selectors import connection_for_store, sync_settings_for
@@ -28,6 +29,7 @@ from mapping.services.credentials import accurate_client_for
 from outlets.models import Product, Store
 from sync.dispatch import pushes_enqueue_for_store
 from sync.models import ProductPush, ProductPushBatch, SyncActivity
+from sync.ops.counters import product_push_batch_done, product_push_batch_retried
 
 from .mapper import item_payload
 
@@ -123,12 +125,13 @@ def product_push_next(*, push_id: int) -> BatchOutcome:
     if batch is None:
         _finish_if_done(push_id)
         return BatchOutcome(None)
-    records, not_sent = _payloads(batch)
-    try:
-        results = accurate_client_for(batch.push.connection).bulk_save("item", records) if records else []
-    except AccurateError as error:
-        return _record_error(batch, error)
-    _record_results(batch, results, not_sent)
+    with log_context(store_id=batch.push.store_id, connection_id=batch.push.connection_id):
+        records, not_sent = _payloads(batch)
+        try:
+            results = accurate_client_for(batch.push.connection).bulk_save("item", records) if records else []
+        except AccurateError as error:
+            return _record_error(batch, error)
+        _record_results(batch, results, not_sent)
     return BatchOutcome(batch.pk)
 
 
@@ -203,6 +206,7 @@ def _record_error(batch: ProductPushBatch, error: AccurateError) -> BatchOutcome
                 SyncActivity.objects.filter(product_batch=batch).update(
                     status=Activity.PENDING, status_reason=reason, updated_at=timezone.now()
                 )
+                product_push_batch_retried()
         return BatchOutcome(batch.pk, retry_in=product_push_retry().delay(batch.attempts).total_seconds())
     failed = len(batch.product_ids)
     _finish_batch(batch, created=0, existing=0, failed=failed, messages=[str(error)])
@@ -239,6 +243,9 @@ def _finish_batch(
             created=F("created") + created,
             existing=F("existing") + existing,
             failed=F("failed") + failed,
+        )
+        product_push_batch_done(
+            failed_batch=status == Batch.FAILED, created=created, existing=existing, failed=failed
         )
     _finish_if_done(batch.push_id)
 

@@ -25,7 +25,9 @@ register = template.Library()
 @register.inclusion_tag("sync/_status_panel.html", takes_context=True)
 def sync_status_panel(context: template.Context) -> dict[str, Any]:
     store = context["store"]
-    return {"panel": summary.status_panel(store), "store": store}
+    membership = context.get("membership")
+    is_owner = bool(membership is not None and membership.is_owner)  # the owner's range page
+    return {"panel": summary.status_panel(store), "store": store, "is_owner": is_owner}
 
 
 @register.inclusion_tag("sync/_stalled_banner.html", takes_context=True)

@@ -51,8 +51,10 @@ def test_the_authorize_url_asks_for_every_scope():
         "state": ["state-123"],
     }
     assert "%20" in parts.query
-    assert len(SCOPES) == 33
+    assert len(SCOPES) == 35
     assert {"sales_invoice_save", "sales_invoice_delete", "stock_opname_result_save"} <= set(SCOPES)
+    # Undo a range deletes a refund's money out and a payout's documents too.
+    assert {"other_payment_delete", "bank_transfer_delete"} <= set(SCOPES)
     assert {"glaccount_save", "bank_transfer_save", "other_payment_save"} <= set(SCOPES)
 
 

@@ -103,10 +103,11 @@ class Expected:
 
 
 @dataclass
-class SyncStack:
+class Processes:
+    """A sandbox, and the worker and beat processes a test starts against it on its own queue."""
+
     sandbox: SandboxProcess
     folder: Path
-    connection: Connection
     env: dict[str, str]
     queue: str
     started: list[Started] = field(default_factory=list)
@@ -198,6 +199,13 @@ class SyncStack:
             timeout=timeout,
             between=retries_hurry if hurry else None,
         )
+
+
+@dataclass
+class SyncStack(Processes):
+    """The processes, with the store already connected to the sandbox's database."""
+
+    connection: Connection = field(kw_only=True)
 
 
 def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
@@ -295,7 +303,8 @@ def sync_stack(tmp_path: Path, tenant: Any, django_settings: Any) -> Iterator[Sy
         outlet_map(tenant)
         items_push(connection, tenant.products)
         queue = f"e2e-sync-{uuid.uuid4().hex[:12]}"
-        stack = SyncStack(sandbox, tmp_path, connection, process_env(sandbox, queue, tmp_path), queue)
+        env = process_env(sandbox, queue, tmp_path)
+        stack = SyncStack(sandbox, tmp_path, env, queue, connection=connection)
         yield stack
     finally:
         if stack is not None:
@@ -426,3 +435,17 @@ def wait_lanes_busy(stack: SyncStack, lanes: int, running: int) -> None:
             and SyncActivity.objects.filter(status=SyncActivity.Status.RUNNING).count() == running
         ),
     )
+
+
+def expected_per_day(bodies: Sequence[dict[str, Any]], outlet_code: str = "JKT01") -> Expected:
+    """Posting per day: one summary invoice per local (WIB) day, its total the sum of that day's POS
+    totals, and one receipt per day and payment method. Written out, not through the mappers."""
+    expected = Expected()
+    for body in bodies:
+        day = body["ordered_at"][:10].replace("-", "")  # the bodies' times are WIB already
+        head = f"{outlet_code}-DAY-{day}"
+        expected.invoices[head] = expected.invoices.get(head, Decimal(0)) + Decimal(body["total"])
+        for payment in body["payments"]:
+            number = f"{head}-{METHOD_CODES[payment['method']]}"
+            expected.receipts[number] = expected.receipts.get(number, Decimal(0)) + Decimal(payment["amount"])
+    return expected

@@ -29,7 +29,13 @@ def test_the_page_prefills_the_isellerpay_accounts_and_the_refund_account(client
     )
     assert initial["refund_account_no"] == "1201"
     titles = [title for title, _ in response.context["sections"]]
-    assert titles == ["Branch and warehouse", "Payment accounts", "iSellerPay", "Transaction accounts"]
+    assert titles == [
+        "Branch and warehouse",
+        "Payment accounts",
+        "iSellerPay",
+        "Transaction accounts",
+        "Posting mode",
+    ]
     isellerpay = [field.name for field, _ in response.context["sections"][2][1]]
     assert isellerpay == [
         "payment_iseller_pay",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from sync.models import SyncActivity, SyncAttempt
+from sync.models import ProductPush, ProductPushBatch, SyncActivity, SyncAttempt
+from tests.mapping.test_pages import connection_for
 from tests.sync.activity_rows import URL, at, login, make
 
 
@@ -98,6 +99,28 @@ def test_a_failed_rows_details_show_the_reason_and_the_sync_button(client, tenan
         "Attempts Its 1 attempt left no record: the worker stopped before Accurate's answer was saved."
     )
     assert "Not tried yet." not in html
+
+
+def test_a_product_push_batch_shows_its_figures_and_claims_no_stopped_worker(client, tenant):
+    # A batch's tries leave no SyncAttempt: its section is the record, not "the worker stopped".
+    push = ProductPush.objects.create(store=tenant.store, connection=connection_for(tenant), batches_total=1)
+    batch = ProductPushBatch.objects.create(
+        push=push, position=1, product_ids=[1, 2], status="success", created=2, attempts=1
+    )
+    activity = SyncActivity.objects.create(
+        store=tenant.store,
+        kind="product_push",
+        pos_number=f"PUSH-{push.pk}-1/1",
+        product_batch=batch,
+        status="success",
+        attempts=1,
+    )
+    html = login(client, tenant.owner).get(f"{URL}{activity.pk}/").content.decode()
+    section = re.search(r'data-testid="document">(.*?)</section>', html, re.S)
+    assert section and " ".join(re.sub(r"<[^>]+>", " ", section.group(1)).split()) == (
+        "Products, batch 1 Products 2 Created in Accurate 2 Already in Accurate 0 Failed 0"
+    )
+    assert 'data-testid="attempts"' not in html and "left no record" not in html
 
 
 def test_a_row_never_tried_says_so(client, tenant, order_body):

@@ -1,0 +1,216 @@
+"""Posting per shift or per day: which summary row covers a sale, written with the sale's outbox row.
+
+An outlet whose mapping posts "per shift" or "per day" still gets one `order` row per sale (its
+details page, its refunds and voids hang on it), but that row is never pushed on its own: it points
+to an `order_summary` row, the one document pushed for the period, and takes its status once it
+settles (`covered_follow`).
+
+- **The period** of a sale: its shift (per shift; a sale without a shift falls back to its day), or
+  the outlet's local day. The summary's POS-side key, hence its Accurate number, is the period and a
+  part: `SHIFT-<shift no>`, `DAY-20261120`, then `…-2`, `…-3`.
+- **Open** summary: Pending and never tried (`attempts == 0`). A sale joins the period's open
+  summary under that row's lock (`SELECT … FOR UPDATE`), in the transaction that writes the sale: a
+  push claiming it at the same moment either waits (and then sends the sale too) or has claimed it
+  first (the sale then sees it is no longer open). Two sales posted together never go to two
+  summaries nor to none; two creating the period's next part collide on its unique number and the
+  second joins the first.
+- **Sealed** once tried: what it covers never changes, so what Accurate has (or may have, after an
+  unclear answer) is never rewritten. A sale that arrives later starts the next part — an addendum
+  with its own number, released by the same rule — and is never counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from mapping.models import OutletMapping
+from outlets.models import Order, Outlet
+
+from .models import SyncActivity
+
+Kind = SyncActivity.Kind
+Status = SyncActivity.Status
+Mode = OutletMapping.PostingMode
+LANDED = (Status.SUCCESS, Status.DIFFERENCE)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """What one summary covers: a shift (`shift_id` set) or the outlet's local day."""
+
+    day: date  # the local day (of a shift: of its first sale)
+    shift_id: int = 0
+    shift_number: str = ""
+
+    def pos_number(self, part: int) -> str:
+        base = f"SHIFT-{self.shift_number}" if self.shift_id else f"DAY-{self.day:%Y%m%d}"
+        return base if part <= 1 else f"{base}-{part}"
+
+
+def posting_mode(outlet_id: int) -> str:
+    mode = OutletMapping.objects.filter(outlet_id=outlet_id).values_list("posting_mode", flat=True).first()
+    return mode or Mode.PER_SALE
+
+
+def period_of(order: Order, mode: str, outlet: Outlet) -> Period:
+    day = order.ordered_at.astimezone(outlet.zone).date()
+    if mode == Mode.PER_SHIFT and order.shift is not None:
+        return Period(day, order.shift.pk, order.shift.number)
+    return Period(day)
+
+
+def summaries_of(outlet: Outlet, period: Period) -> QuerySet[SyncActivity]:
+    rows = SyncActivity.objects.filter(kind=Kind.ORDER_SUMMARY, outlet=outlet)
+    if period.shift_id:
+        return rows.filter(period_shift_id=period.shift_id)
+    return rows.filter(period_shift__isnull=True, period_date=period.day)
+
+
+def is_open(summary: SyncActivity) -> bool:
+    """Still taking sales: Pending and never claimed."""
+    return summary.status == Status.PENDING and summary.attempts == 0
+
+
+def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
+    """The period's open summary, locked until the transaction ends; a new part when it has none."""
+    rows = summaries_of(outlet, period)
+    for _ in range(3):
+        found = _open_locked(rows)
+        if found is not None:
+            return found
+        # Opening a part is serialised per outlet (the outlet's row lock, to the transaction's end):
+        # without it, a sale that found no open part, then read the highest part after another
+        # sale's new part was committed, would open a second part beside it. FOR NO KEY UPDATE: the
+        # sales just written hold KEY SHARE on the outlet (their foreign key), which it leaves alone.
+        Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
+        found = _open_locked(rows)
+        if found is not None:
+            return found
+        part = (rows.aggregate(last=Max("period_part"))["last"] or 0) + 1
+        try:
+            with transaction.atomic():  # a savepoint: a collision leaves the sale's transaction usable
+                return SyncActivity.objects.create(
+                    store_id=outlet.store_id,
+                    outlet=outlet,
+                    kind=Kind.ORDER_SUMMARY,
+                    pos_number=period.pos_number(part),
+                    status=Status.PENDING,
+                    due_at=None,  # held: released when its period is over (sync.schedule)
+                    period_shift_id=period.shift_id or None,
+                    period_date=period.day,
+                    period_part=part,
+                )
+        except IntegrityError:
+            continue  # another sale created this part meanwhile: join it (or the next one)
+    raise RuntimeError(f"Could not open a summary for {outlet.code} {period.pos_number(1)}")
+
+
+def _open_locked(rows: QuerySet[SyncActivity]) -> SyncActivity | None:
+    return rows.select_for_update().filter(status=Status.PENDING, attempts=0).order_by("-period_part").first()
+
+
+def orders_summarise(*, outlet: Outlet, order_ids: Iterable[int]) -> None:
+    """Put the sales' open `order` rows in their periods' open summaries, when the outlet posts per
+    shift or per day. Call it in the transaction that wrote those rows."""
+    ids = list(order_ids)
+    mode = posting_mode(outlet.pk)
+    if mode == Mode.PER_SALE or not ids:
+        return
+    orders = Order.objects.filter(pk__in=ids, status=Order.Status.COMPLETED).select_related("shift")
+    by_period: dict[Period, list[int]] = {}
+    for order in orders:
+        by_period.setdefault(period_of(order, mode, outlet), []).append(order.pk)
+    # Always in the same order, so two requests locking two summaries never wait on each other.
+    for period in sorted(by_period):
+        summary = summary_open(outlet, period)
+        SyncActivity.objects.filter(
+            kind=Kind.ORDER, order_id__in=by_period[period], status=Status.PENDING
+        ).update(summary=summary, updated_at=timezone.now())
+
+
+def covering(activity: SyncActivity) -> SyncActivity | None:
+    """The summary row covering a sale's row, locked until the transaction ends."""
+    if activity.summary_id is None:
+        return None
+    return SyncActivity.objects.select_for_update().get(pk=activity.summary_id)
+
+
+def order_resummarise(*, activity: SyncActivity) -> None:
+    """A changed sale (PUT) whose summary is still open: it may belong to another period now."""
+    summary = covering(activity)
+    if summary is not None and not is_open(summary):
+        return  # refused before it gets here (sync.outbox.activity_sending)
+    outlet = activity.outlet
+    assert outlet is not None
+    SyncActivity.objects.filter(pk=activity.pk).update(summary=None)
+    orders_summarise(outlet=outlet, order_ids=[activity.order_id or 0])
+    if summary is not None:
+        summary_cancel_if_empty(summary)
+
+
+def live_covered(summary: SyncActivity) -> QuerySet[SyncActivity]:
+    return SyncActivity.objects.filter(summary=summary, kind=Kind.ORDER).exclude(status=Status.CANCELLED)
+
+
+def summary_cancel_if_empty(summary: SyncActivity) -> None:
+    """An open summary whose sales were all voided (or moved) has nothing to post."""
+    if is_open(summary) and not live_covered(summary).exists():
+        SyncActivity.objects.filter(pk=summary.pk, status=Status.PENDING, attempts=0).update(
+            status=Status.CANCELLED,
+            status_reason="All its sales were voided at the POS before it was synced.",
+            completed_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+
+
+def covered_follow(summary_ids: Sequence[int]) -> None:
+    """The covered sales' rows take their summaries' state (settled by the engine): Success with the
+    summary's invoice number, Failed with its reason, Pending while it retries."""
+    for summary in SyncActivity.objects.filter(pk__in=list(summary_ids), kind=Kind.ORDER_SUMMARY):
+        live_covered(summary).update(
+            status=Status.PENDING if summary.status == Status.RUNNING else summary.status,
+            status_reason=summary.status_reason,
+            accurate_id=summary.accurate_id,
+            accurate_number=summary.accurate_number,
+            completed_at=summary.completed_at,
+            failure_cause=summary.failure_cause,
+            updated_at=timezone.now(),
+        )
+
+
+def summaries_follow_mode(*, outlet_ids: Iterable[int] | None = None) -> None:
+    """Sales not yet posted follow the outlet's posting mode as it is now: held sales of an outlet
+    switched to a summary mode join their periods' summaries; open summaries of an outlet switched
+    back to one invoice per sale let their sales go on their own. Run by the schedule every minute."""
+    mappings = OutletMapping.objects.select_related("outlet__store")
+    if outlet_ids is not None:
+        mappings = mappings.filter(outlet_id__in=list(outlet_ids))
+    for mapping in mappings:
+        with transaction.atomic():
+            if mapping.posting_mode == Mode.PER_SALE:
+                _back_to_per_sale(mapping.outlet)
+            else:
+                loose = SyncActivity.objects.filter(
+                    outlet=mapping.outlet,
+                    kind=Kind.ORDER,
+                    status=Status.PENDING,
+                    attempts=0,
+                    due_at__isnull=True,
+                    summary__isnull=True,
+                )
+                orders_summarise(outlet=mapping.outlet, order_ids=loose.values_list("order_id", flat=True))
+
+
+def _back_to_per_sale(outlet: Outlet) -> None:
+    open_summaries = SyncActivity.objects.select_for_update().filter(
+        outlet=outlet, kind=Kind.ORDER_SUMMARY, status=Status.PENDING, attempts=0
+    )
+    for summary in open_summaries:
+        live_covered(summary).update(summary=None, updated_at=timezone.now())
+        summary_cancel_if_empty(summary)
