@@ -34,12 +34,13 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 # Steps of `make test` run in order even under -j: services before the tests, lint first.
 .NOTPARALLEL:
 
-.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check migrations-check services chromium bench fuzz clean
+.PHONY: help venv venv-dev run test lint fmt typecheck pytest pytest-embedded deploy-check migrations-check services chromium bench multi-host fuzz clean
 
 help:
 	@echo "make run     start web, worker and beat on SQLite with the demo store (PORT=$(PORT), SANDBOX_PORT=$(SANDBOX_PORT))"
 	@echo "make test    ruff, import contracts, mypy, check --deploy, migrations check, pytest on PostgreSQL and Redis, then on the embedded stack (what CI runs)"
 	@echo "make bench   run every bench/*.py (helpers start with _); each prints JSON lines"
+	@echo "make multi-host  workers on two hosts (network namespaces, root), one SIGKILLed mid-run (bench/multi_host.py)"
 	@echo "make fuzz    fuzz the ingestion API from its schema, longer than make test does (FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES))"
 	@echo "make lint    ruff check, ruff format --check and the import contracts (lint-imports)"
 	@echo "make fmt     ruff format and ruff check --fix"
@@ -142,6 +143,12 @@ bench: venv-dev services
 		echo "# $$script" >&2; \
 		$(BIN)/python "$$script"; \
 	done
+
+# Workers on two hosts (network namespaces sharing PostgreSQL and Redis through a relay), one host
+# SIGKILLed mid-run, 20,000 sales checked in the sandboxes (bench/multi_host.py; make bench runs it
+# too). Needs root for `ip netns`; without it, it says why and skips.
+multi-host: venv-dev services
+	$(BIN)/python bench/multi_host.py
 
 clean:
 	rm -rf .mypy_cache .ruff_cache .pytest_cache staticfiles

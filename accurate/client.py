@@ -7,7 +7,8 @@ limiter; an expired token or session is renewed through the provider and the req
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -46,6 +47,16 @@ class RecordResult:
     total_amount: Decimal | None = None
 
 
+@dataclass
+class Answered:
+    """How Accurate answered one client: requests sent and seconds spent waiting for their answers
+    (the rate limiter's wait excluded), failed requests included. The engine reads it per batch to
+    tell a slow Accurate from a busy limiter (sync/engine/fairness.py)."""
+
+    requests: int = 0
+    seconds: float = 0.0
+
+
 class AccurateClient:
     def __init__(
         self, provider: CredentialProvider, seam: Seam, limiter: RateLimiter, *, rate_limit_retries: int = 1
@@ -55,6 +66,9 @@ class AccurateClient:
         self.limiter = limiter
         # A rate-limited request was refused, not processed: repeating it (after the pause) is safe.
         self.rate_limit_retries = rate_limit_retries
+        self.answered = Answered()
+        # Told each request's answer time as it comes (the engine marks a slow Accurate at once).
+        self.on_answer: Callable[[float], None] | None = None
 
     # --- the calls ---
 
@@ -181,7 +195,15 @@ class AccurateClient:
         if body is not None:
             headers["Content-Type"] = FORM
         with self.limiter.slot(credentials.limiter_key):
-            answer = self.seam.send(method, url, params=params, data=body, headers=headers)
+            sent = time.monotonic()
+            try:
+                answer = self.seam.send(method, url, params=params, data=body, headers=headers)
+            finally:
+                took = time.monotonic() - sent
+                self.answered.requests += 1
+                self.answered.seconds += took
+                if self.on_answer is not None:
+                    self.on_answer(took)
         try:
             if bulk:
                 return _bulk_envelope(answer, method)

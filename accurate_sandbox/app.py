@@ -11,6 +11,7 @@ from accurate_sandbox.data.api import data_call
 from accurate_sandbox.http import Request, Response, envelope, json_response
 from accurate_sandbox.limits import RATE_LIMITED
 from accurate_sandbox.state import Sandbox
+from accurate_sandbox.tokens import session_db
 
 Handler = Callable[[Sandbox, Request], Response]
 
@@ -59,11 +60,16 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
 
 
 def faulty_data_call(sandbox: Sandbox, request: Request, module: str, action: str) -> Response:
-    """Latency, failures and drops apply to data calls only, so account calls stay predictable [U]."""
-    latency = sandbox.faults.latency_s()
+    """Latency, failures and drops apply to data calls only, so account calls stay predictable [U].
+    Per-database latency and failures (`databases`) apply to the calls of that database's sessions."""
+    db_id = None
+    if sandbox.faults.per_database():
+        with sandbox.storage.transaction() as conn:
+            db_id = session_db(conn, request.header("x-session-id"))
+    latency = sandbox.faults.latency_s(db_id)
     if latency:
         time.sleep(latency)
-    if sandbox.faults.should_fail():
+    if sandbox.faults.should_fail(db_id):
         return envelope(False, ["Service Unavailable (sandbox fault)"], 503)
     response = data_call(sandbox, request, module, action)
     if sandbox.faults.should_drop():

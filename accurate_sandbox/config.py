@@ -12,6 +12,33 @@ DEFAULT_CLIENT_ID = "sandbox-client"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"
 SANDBOX_USER: dict[str, Any] = {"id": 1001, "email": "merchant@sandbox.example", "name": "Merchant Sandbox"}
 SANDBOX_PASSWORD = "sandbox"
+# More merchants, each with tokens of their own (a token per user and client): `merchant+<n>@…`
+# with the same password is user 1001 + n (several stores connected at once, as in production).
+MAX_EXTRA_USERS = 999
+
+
+def sandbox_user_id(email: str) -> int | None:
+    """The user id for a login email: the seeded user, `merchant+<n>@sandbox.example`, or None."""
+    local, _, domain = email.partition("@")
+    seeded_local, _, seeded_domain = str(SANDBOX_USER["email"]).partition("@")
+    if domain != seeded_domain:
+        return None
+    if local == seeded_local:
+        return int(SANDBOX_USER["id"])
+    base, plus, tag = local.partition("+")
+    if base == seeded_local and plus and tag.isdigit() and 1 <= int(tag) <= MAX_EXTRA_USERS:
+        return int(SANDBOX_USER["id"]) + int(tag)
+    return None
+
+
+def sandbox_user(user_id: int) -> dict[str, Any]:
+    """What the token endpoint says about the user (`user` in its reply)."""
+    extra = user_id - int(SANDBOX_USER["id"])
+    if extra == 0:
+        return dict(SANDBOX_USER)
+    local, _, domain = str(SANDBOX_USER["email"]).partition("@")
+    return {"id": user_id, "email": f"{local}+{extra}@{domain}", "name": f"{SANDBOX_USER['name']} {extra}"}
+
 
 # Lifetimes, in seconds.
 ACCESS_TOKEN_TTL = 15 * 24 * 3600  # "about 15 days reported"

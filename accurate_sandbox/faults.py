@@ -36,11 +36,20 @@ class FaultSettings:
     # delete.do refuses a document another one refers to (an invoice a receipt pays or a return
     # names, a transfer out a transfer in names). Off by default: whether Accurate does is [U].
     refuse_referenced: bool = False
+    # database id → {"latency_ms", "fail_rate"}: that database's data calls take this latency and
+    # fail this often instead (one merchant's Accurate slow or unwell, the others not).
+    databases: dict[str, dict[str, float]] = field(default_factory=dict)
+    # False: bulk-save answers leave `totalAmount` out of each saved record `r` (whether Accurate's
+    # carry it is [U]); the engine then reads the totals it checks with a list.do.
+    answer_totals: bool = True
 
     def __post_init__(self) -> None:
         if self.tax_mode not in MODES:
             raise ValueError(f"tax_mode must be one of {', '.join(MODES)}")
         self.rate()  # refuses a rate that is not a number
+        for db_id, knobs in self.databases.items():
+            if not str(db_id).isdigit() or not isinstance(knobs, dict) or set(knobs) - DATABASE_KNOBS:
+                raise ValueError(f"databases maps database ids to {{{', '.join(sorted(DATABASE_KNOBS))}}}")
 
     def rate(self) -> Decimal:
         """The PPN rate as a fraction."""
@@ -53,6 +62,9 @@ class FaultSettings:
         if not percent.is_finite() or percent < 0:
             raise ValueError("tax_rate must be a percent, e.g. 12")
         return percent / 100
+
+
+DATABASE_KNOBS = frozenset({"latency_ms", "fail_rate"})
 
 
 class Faults:
@@ -71,8 +83,8 @@ class Faults:
             if unknown:
                 raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
             for name, value in changes.items():
-                if name == "refuse_delete" and not isinstance(value, dict):
-                    raise ValueError("refuse_delete must map numbers to messages")
+                if name in ("refuse_delete", "databases") and not isinstance(value, dict):
+                    raise ValueError(f"{name} must be a JSON object")
                 current[name] = type(current[name])(value)
             self.settings = FaultSettings(**current)
             return asdict(self.settings)
@@ -96,16 +108,23 @@ class Faults:
             return None
         return message or REFUSED_DELETE
 
-    def latency_s(self) -> float:
-        return self.settings.latency_ms / 1000
+    def per_database(self) -> bool:
+        return bool(self.settings.databases)
 
-    def should_fail(self) -> bool:
+    def _knob(self, db_id: int | None, name: str, default: float) -> float:
+        knobs = self.settings.databases.get(str(db_id), {}) if db_id is not None else {}
+        return float(knobs.get(name, default))
+
+    def latency_s(self, db_id: int | None = None) -> float:
+        return self._knob(db_id, "latency_ms", self.settings.latency_ms) / 1000
+
+    def should_fail(self, db_id: int | None = None) -> bool:
         with self.lock:
             if self.settings.fail_next > 0:
                 self.settings.fail_next -= 1
                 hit = True
             else:
-                hit = self.random.random() < self.settings.fail_rate
+                hit = self.random.random() < self._knob(db_id, "fail_rate", self.settings.fail_rate)
             self.failed += hit
             return hit
 

@@ -64,7 +64,8 @@ def faults(sandbox: Sandbox, request: Request) -> Response:
     """POST /_sandbox/faults {latency_ms, fail_rate, drop_rate, fail_next, drop_next, tax_mode,
     tax_rate, refuse_delete, refuse_referenced}: any subset. `refuse_delete` maps document numbers to
     the message their delete.do is refused with ("" for the default); {} refuses none.
-    `refuse_referenced` refuses to delete a document another one refers to."""
+    `refuse_referenced` refuses to delete a document another one refers to. `databases` maps a
+    database id to its own `latency_ms` and `fail_rate` ({"102": {"latency_ms": 2000}})."""
     try:
         changes = json.loads(request.body or b"{}")
         if not isinstance(changes, dict):

@@ -8,7 +8,13 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from accurate_sandbox.config import ACCESS_TOKEN_TTL, CODE_TTL, SANDBOX_PASSWORD, SANDBOX_USER
+from accurate_sandbox.config import (
+    ACCESS_TOKEN_TTL,
+    CODE_TTL,
+    SANDBOX_PASSWORD,
+    sandbox_user,
+    sandbox_user_id,
+)
 from accurate_sandbox.http import Request, Response, html_response, json_response, redirect
 from accurate_sandbox.pages import consent_page, error_page, login_page
 from accurate_sandbox.state import Sandbox, Ticket
@@ -49,13 +55,14 @@ def login(sandbox: Sandbox, request: Request) -> Response:
         return html_response(error_page(problem), 400)
     email = (form.get("email") or [""])[0].strip().lower()
     password = (form.get("password") or [""])[0]
-    if email != SANDBOX_USER["email"] or password != SANDBOX_PASSWORD:
+    user_id = sandbox_user_id(email)
+    if user_id is None or password != SANDBOX_PASSWORD:
         return html_response(login_page(fields, "Email atau password salah"))
     ticket = secrets.token_urlsafe(18)
     scopes = fields["scope"].split()
     with sandbox.tickets_lock:
         sandbox.tickets[ticket] = Ticket(
-            int(SANDBOX_USER["id"]),
+            user_id,
             fields["client_id"],
             fields["redirect_uri"],
             scopes,
@@ -106,7 +113,7 @@ def token_reply(token: Token) -> dict[str, Any]:
         "token_type": "bearer",
         "expires_in": ACCESS_TOKEN_TTL,
         "scope": token.scope,
-        "user": dict(SANDBOX_USER),
+        "user": sandbox_user(token.user_id),
     }
 
 

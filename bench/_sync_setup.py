@@ -64,9 +64,18 @@ def clean_menu(rng: random.Random) -> Any:
     return demo.Menu([p for p in products if p.sku and counts[p.sku] == 1])
 
 
-def store_connect(sandbox: SandboxProcess, *, slug: str, outlet_code: str, menu: Any) -> BenchStore:
+def store_connect(
+    sandbox: SandboxProcess,
+    *,
+    slug: str,
+    outlet_code: str,
+    menu: Any,
+    merchant: int = 0,
+    database_id: int = DB_ID,
+) -> BenchStore:
     """A fresh store with one outlet, the menu's products, connected to the sandbox's database 101
-    through the OAuth pages, the outlet mapped and active, every payment method mapped."""
+    (or `database_id`) through the OAuth pages, the outlet mapped and active, every payment method
+    mapped. `merchant` n > 0 logs in as `merchant+n@…`: a token of its own (a token per merchant)."""
     from django.contrib.sessions.backends.db import SessionStore
 
     from mapping.models import OutletMapping, PaymentAccount, SyncSettings
@@ -90,12 +99,13 @@ def store_connect(sandbox: SandboxProcess, *, slug: str, outlet_code: str, menu:
     addon_activate(store=store, user=owner)  # as the owner does first, on Apps
     session = SessionStore()
     url = connect_start(store=store, session=session, redirect_uri=REDIRECT_URI)
-    location = sandbox.login_and_authorize(url)
+    email = "merchant@sandbox.example" if not merchant else f"merchant+{merchant}@sandbox.example"
+    location = sandbox.login_and_authorize(url, email=email)
     params = dict(part.split("=", 1) for part in location.split("?", 1)[1].split("&"))
     connection = connect_callback(
         store=store, user=owner, session=session, redirect_uri=REDIRECT_URI, params=params
     )
-    connection = database_choose(connection=connection, database_id=DB_ID)
+    connection = database_choose(connection=connection, database_id=database_id)
 
     mapping = OutletMapping.objects.create(
         outlet=outlet, branch_name=BRANCH, warehouse_name=WAREHOUSE, active=True, **ACCOUNTS

@@ -49,9 +49,9 @@ def start_workers(
     try:
         for n in range(workers):
             log = folder / f"worker-{n}.log"
+            # The README's worker command; only the node name is added (several workers on one host).
             argv = ["worker", "-l", "info", "--pool", pool, "--concurrency", str(concurrency)]
-            argv += ["-n", f"sync-bench-{os.getpid()}-{n}@%h", "--without-gossip", "--without-mingle"]
-            argv += ["--without-heartbeat", "-O", "fair"]
+            argv += ["-n", f"sync-bench-{os.getpid()}-{n}@%h"]
             if profile_dir is None:
                 command = [sys.executable, "-m", "celery", "-A", "iseller_accurate", *argv]
             else:

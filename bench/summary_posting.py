@@ -14,6 +14,10 @@ Figures (one JSON line each), per mode M:
   and sales receipts' total in Accurate (by branch and date) equal, to the rupiah, the POS's (the
   completed sales of that outlet and local day that landed, and what they were paid): must be 0 wrong;
 - `summary_<M>_duplicates`: numbers held twice (must be 0); `summary_<M>_sync_s`.
+
+`--throughput --mode per_day [--orders 20000]` runs instead bench/sync_throughput.py's 20,000 sales
+on PostgreSQL with real workers, the outlet posting in that mode (bench/_summary_throughput.py):
+`summary_<M>_sync_records_per_s`, `summary_<M>_orders_per_s` and the same totals check.
 """
 
 from __future__ import annotations
@@ -156,8 +160,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--mode", default="")
+    parser.add_argument("--throughput", action="store_true", help="20,000 sales on PostgreSQL, one mode")
+    parser.add_argument("--orders", type=int, default=20_000)
     args, rest = parser.parse_known_args()
     sys.argv = [sys.argv[0], *rest]
+    if args.throughput:
+        from _summary_throughput import throughput_run
+        from _sync_worker import bench_main
+
+        parser.set_defaults(rate=7, in_flight=7)
+        sys.argv = [sys.argv[0], *(["--mode", args.mode or "per_day", "--throughput"]), *rest]
+        sys.argv += ["--orders", str(args.orders)]
+        bench_main(parser, throughput_run)
+        return
     if args.mode:
         main_in_folder(lambda folder: run_mode(folder, args.mode), description=args.mode, prefix="summary-")
         return

@@ -246,6 +246,10 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # A push task renews its lane every third of this; a worker that dies stops renewing, and once the
 # lane runs out the rows it held are taken back and sent again (after a lookup in Accurate).
 SYNC_LEASE_SECONDS = float(os.environ.get("SYNC_LEASE_SECONDS", "30"))
+# A connection whose Accurate takes this long per request on average (a batch's) is slow: it gets one
+# lane and one batch per turn until it answers faster (sync/engine/fairness.py) [U: Accurate's usual
+# answer time for a bulk-save of 100; the request-duration histogram shows it].
+SYNC_SLOW_REQUEST_SECONDS = float(os.environ.get("SYNC_SLOW_REQUEST_SECONDS", "1.5"))
 # The beat looks for rows of dead workers this often: a killed worker costs at most a lease and this.
 SYNC_TAKE_BACK_EVERY_SECONDS = float(os.environ.get("SYNC_TAKE_BACK_EVERY_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {

@@ -55,6 +55,8 @@ class SyncActivity(models.Model):
         PAYOUT = "payout", _("iSellerPay payout")
         # The sales of an outlet's shift or local day, as one invoice (posting mode per shift or day).
         ORDER_SUMMARY = "order_summary", _("Sales summary")
+        # The refunds of a sales summary's period, as one sales return against its invoice.
+        REFUND_SUMMARY = "refund_summary", _("Refunds summary")
         PRODUCT_PUSH = "product_push", _("Products pushed")
 
     class Status(models.TextChoices):
@@ -114,6 +116,11 @@ class SyncActivity(models.Model):
     )
     period_date = models.DateField(null=True, blank=True)
     period_part = models.PositiveSmallIntegerField(default=0)
+    # A refunds summary: the sales summary whose invoice its sales return is against (its refunds'
+    # sales are in it; same period, parts of its own).
+    against = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="returns", db_index=False
+    )
 
     status_reason = models.TextField(blank=True, default="", help_text="Why, in merchant words.")
     # When a Pending row may be claimed. Empty: held until its schedule releases it (a sale waiting
@@ -212,6 +219,7 @@ class SyncActivity(models.Model):
                 condition=Q(kind="order_summary"),
                 name="activity_summary_period",
             ),
+            models.Index(fields=["against"], condition=Q(against__isnull=False), name="activity_against"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -226,12 +234,13 @@ class SyncActivity(models.Model):
                     | Q(kind="payout", payout__isnull=False)
                     | Q(kind="product_push", product_batch__isnull=False)
                     | Q(kind="order_summary", outlet__isnull=False)
+                    | Q(kind="refund_summary", outlet__isnull=False, against__isnull=False)
                 ),
             ),
             # A summary's POS-side key (its period and part) is its number: one row per number.
             models.UniqueConstraint(
-                fields=["outlet", "pos_number"],
-                condition=Q(kind="order_summary"),
+                fields=["outlet", "kind", "pos_number"],
+                condition=Q(kind__in=["order_summary", "refund_summary"]),
                 name="activity_one_summary_per_number",
             ),
             # At most one row per document and kind can still post: no double posting from the outbox.

@@ -7,6 +7,7 @@ Accurate, cancel a void's row or send a changed order again (`activity_open_for_
 `activity_has_succeeded`, `activity_cancel`, `activity_requeue`, and for a sale in a summary
 `activity_sending`, `activity_sealed`); and reads the dashboard's figures
 (`activity_counts_by_outlet`, `activities_recent`) and the demo's summary (`activities_pending_count`).
+`pushes_soon` has a closed shift's sales pushed within seconds (recording a row does it itself).
 `Kind` and `Status` name the rows' kinds and states. Everything else of `sync` stays out of its reach.
 """
 
@@ -23,8 +24,16 @@ from django.utils import timezone
 from iseller_accurate.db import insert_rows
 from outlets.models import Outlet, Store
 
+from .kick import pushes_soon as pushes_soon  # re-exported: a closed shift's sales go at once
 from .models import SyncActivity
-from .summaries import covering, is_open, order_resummarise, orders_summarise, summary_cancel_if_empty
+from .summaries import (
+    covering,
+    is_open,
+    order_resummarise,
+    orders_summarise,
+    refunds_summarise,
+    summary_cancel_if_empty,
+)
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
@@ -54,7 +63,9 @@ def initial_due(kind: str) -> datetime | None:
 def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) -> SyncActivity:
     """Write the Pending outbox row for a document. Call it inside the document's transaction.
 
-    A sale of an outlet posting per shift or per day joins its period's summary (sync.summaries)."""
+    A sale of an outlet posting per shift or per day joins its period's summary, a refund of such a
+    sale given in that period the period's refunds summary (sync.summaries)."""
+    pushes_soon(store_id=outlet.store_id)  # after commit: due rows go within seconds
     activity = SyncActivity.objects.create(
         store_id=outlet.store_id,
         outlet=outlet,
@@ -64,8 +75,11 @@ def activity_record(*, kind: str, outlet: Outlet, document: Model, number: str) 
         due_at=initial_due(kind),
         **{SOURCE_FIELD[kind]: document},
     )
-    if kind == Kind.ORDER:
-        orders_summarise(outlet=outlet, order_ids=[document.pk])
+    if kind in (Kind.ORDER, Kind.REFUND):
+        if kind == Kind.ORDER:
+            orders_summarise(outlet=outlet, order_ids=[document.pk])
+        else:
+            refunds_summarise(outlet=outlet, refund_ids=[document.pk])
         activity.refresh_from_db(fields=["summary"])
     return activity
 
@@ -77,6 +91,7 @@ def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int,
     """
     source = f"{SOURCE_FIELD[kind]}_id"
     due_at = initial_due(kind)
+    pushes_soon(store_id=outlet.store_id)  # after commit: due rows go within seconds
     insert_rows(
         SyncActivity,
         [
@@ -94,6 +109,8 @@ def activities_record(*, kind: str, outlet: Outlet, sources: Sequence[tuple[int,
     )
     if kind == Kind.ORDER:
         orders_summarise(outlet=outlet, order_ids=[document_id for document_id, _number in sources])
+    elif kind == Kind.REFUND:
+        refunds_summarise(outlet=outlet, refund_ids=[document_id for document_id, _number in sources])
 
 
 def activity_open_for_update(*, kind: str, document: Model) -> SyncActivity | None:
@@ -219,7 +236,8 @@ def activity_counts_by_outlet(store: Store, *, now: datetime | None = None) -> d
     )
     # Outlet documents only: a product push batch belongs to no outlet. A sales summary is counted
     # through the sales it covers (their rows take its status), not once more.
-    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False).exclude(kind=Kind.ORDER_SUMMARY)
+    summaries = [Kind.ORDER_SUMMARY, Kind.REFUND_SUMMARY]
+    rows = SyncActivity.objects.filter(store=store, outlet__isnull=False).exclude(kind__in=summaries)
     found: dict[int, dict[str, int]] = {}
     for name, subset in (
         ("pending", rows.filter(status__in=[Status.PENDING, Status.RUNNING])),

@@ -24,7 +24,7 @@ from outlets.models import Order, Outlet, Shift, Store
 
 from .models import SyncActivity
 from .selectors import TRANSFER_KINDS, outlets_ready_q
-from .summaries import summaries_follow_mode
+from .summaries import SUMMARY_KINDS, summaries_follow_mode
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
@@ -58,7 +58,7 @@ PER_SALE_KINDS = (Kind.ORDER, Kind.ORDER_VOID, Kind.REFUND)
 def summaries_release(*, store: Store, over_by: datetime, now: datetime) -> int:
     """Make due the store's held sales summaries whose period was over by `over_by`: the shift
     closed by then, or the outlet's local day ended (each outlet on its own clock)."""
-    rows = held(store).filter(kind=Kind.ORDER_SUMMARY)
+    rows = held(store).filter(kind__in=SUMMARY_KINDS)  # a refunds summary: its sales summary's period
     shift_over = Shift.objects.filter(pk=OuterRef("period_shift_id"), closed_at__lte=over_by)
     released = release(rows.filter(Exists(shift_over)), now)
     zones: dict[str, list[int]] = {}
@@ -81,7 +81,7 @@ def sales_release_due(*, store: Store, settings: SyncSettings, now: datetime) ->
         return release(alone, now) + summaries_release(store=store, over_by=cutoff, now=now)
     # A void or a refund is due at once. If its sale is still held (shift open), the engine does not
     # claim it until the sale is in Accurate (sync/engine/claim.py), so no attempt is spent waiting.
-    released = release(held(store).filter(kind__in=(Kind.ORDER_VOID, Kind.REFUND)), now)
+    released = release(held(store).filter(kind__in=(Kind.ORDER_VOID, Kind.REFUND), summary__isnull=True), now)
     # Correlated on the row's own order, so the UPDATE touches one table and keeps its conditions.
     shift_done = Order.objects.filter(pk=OuterRef("order_id")).filter(
         Q(shift__isnull=True) | Q(shift__closed_at__isnull=False)

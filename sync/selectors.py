@@ -52,6 +52,7 @@ SALES_KINDS = (
     SyncActivity.Kind.ORDER_VOID,
     SyncActivity.Kind.REFUND,
     SyncActivity.Kind.ORDER_SUMMARY,
+    SyncActivity.Kind.REFUND_SUMMARY,
 )
 TRANSFER_KINDS = (SyncActivity.Kind.TRANSFER_OUT, SyncActivity.Kind.TRANSFER_IN)
 
@@ -64,8 +65,13 @@ def outbox_queue_by_outlet(store: Store) -> dict[int | None, OutletQueue]:
         SyncActivity.objects.filter(store=store, status__in=[Status.PENDING, Status.RUNNING])
         .values("outlet_id")
         .annotate(
-            # A sales summary's sales are counted, not the summary itself.
-            held_sales=Count("id", filter=held & Q(kind__in=SALES_KINDS) & ~Q(kind=Kind.ORDER_SUMMARY)),
+            # A summary's sales (refunds) are counted, not the summary itself.
+            held_sales=Count(
+                "id",
+                filter=held
+                & Q(kind__in=SALES_KINDS)
+                & ~Q(kind__in=[Kind.ORDER_SUMMARY, Kind.REFUND_SUMMARY]),
+            ),
             held_transfers=Count("id", filter=held & Q(kind__in=TRANSFER_KINDS)),
             pending=Count("id", filter=~held),
         )

@@ -17,6 +17,12 @@ settles (`covered_follow`).
 - **Sealed** once tried: what it covers never changes, so what Accurate has (or may have, after an
   unclear answer) is never rewritten. A sale that arrives later starts the next part — an addendum
   with its own number, released by the same rule — and is never counted twice.
+
+Refunds follow the same machinery with `kind` REFUND_SUMMARY: a refund given at the sale's outlet
+within the period of the sales summary its sale is in joins that summary's open *refunds summary*
+(`against` it; its number `<summary>-RET`, then `…-RET-2`), posted as one sales return against the
+summary's invoice once that landed, and the money paid back summed per refund method. A refund of an
+earlier period's sale (or given at another outlet) stays a return of its own against the summary.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from mapping.models import OutletMapping
-from outlets.models import Order, Outlet
+from outlets.models import Order, Outlet, Refund
 
 from .models import SyncActivity
 
@@ -38,18 +44,31 @@ Kind = SyncActivity.Kind
 Status = SyncActivity.Status
 Mode = OutletMapping.PostingMode
 LANDED = (Status.SUCCESS, Status.DIFFERENCE)
+# The kinds of summary rows, and the kind of the rows each covers.
+MEMBER_KIND: dict[str, str] = {Kind.ORDER_SUMMARY: Kind.ORDER, Kind.REFUND_SUMMARY: Kind.REFUND}
+SUMMARY_KINDS = tuple(MEMBER_KIND)
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """What one summary covers: a shift (`shift_id` set) or the outlet's local day."""
+    """What one summary covers: a shift (`shift_id` set) or the outlet's local day; for a refunds
+    summary (`against` set), the refunds of the period of that sales summary."""
 
     day: date  # the local day (of a shift: of its first sale)
     shift_id: int = 0
     shift_number: str = ""
+    against: int = 0  # a refunds summary: the sales summary's row id
+    against_number: str = ""  # and its POS-side number (`DAY-20261120`, `SHIFT-S7-2`)
+
+    @property
+    def kind(self) -> str:
+        return Kind.REFUND_SUMMARY if self.against else Kind.ORDER_SUMMARY
 
     def pos_number(self, part: int) -> str:
-        base = f"SHIFT-{self.shift_number}" if self.shift_id else f"DAY-{self.day:%Y%m%d}"
+        if self.against:
+            base = f"{self.against_number}-RET"
+        else:
+            base = f"SHIFT-{self.shift_number}" if self.shift_id else f"DAY-{self.day:%Y%m%d}"
         return base if part <= 1 else f"{base}-{part}"
 
 
@@ -66,7 +85,9 @@ def period_of(order: Order, mode: str, outlet: Outlet) -> Period:
 
 
 def summaries_of(outlet: Outlet, period: Period) -> QuerySet[SyncActivity]:
-    rows = SyncActivity.objects.filter(kind=Kind.ORDER_SUMMARY, outlet=outlet)
+    rows = SyncActivity.objects.filter(kind=period.kind, outlet=outlet)
+    if period.against:
+        return rows.filter(against_id=period.against)
     if period.shift_id:
         return rows.filter(period_shift_id=period.shift_id)
     return rows.filter(period_shift__isnull=True, period_date=period.day)
@@ -98,13 +119,14 @@ def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
                 return SyncActivity.objects.create(
                     store_id=outlet.store_id,
                     outlet=outlet,
-                    kind=Kind.ORDER_SUMMARY,
+                    kind=period.kind,
                     pos_number=period.pos_number(part),
                     status=Status.PENDING,
                     due_at=None,  # held: released when its period is over (sync.schedule)
                     period_shift_id=period.shift_id or None,
                     period_date=period.day,
                     period_part=part,
+                    against_id=period.against or None,
                 )
         except IntegrityError:
             continue  # another sale created this part meanwhile: join it (or the next one)
@@ -154,8 +176,52 @@ def order_resummarise(*, activity: SyncActivity) -> None:
         summary_cancel_if_empty(summary)
 
 
+def refunds_summarise(*, outlet: Outlet, refund_ids: Iterable[int]) -> None:
+    """Put the refunds' open `refund` rows in the open refunds summary of their sales' summaries, for
+    the refunds given at that outlet within the summary's period. Call it in the transaction that
+    wrote those rows; the others stay returns of their own."""
+    refunds = list(Refund.objects.filter(pk__in=list(refund_ids), outlet=outlet))
+    if not refunds:
+        return
+    sale_rows = (
+        SyncActivity.objects.filter(kind=Kind.ORDER, order_id__in=[r.order_id for r in refunds])
+        .exclude(status=Status.CANCELLED)
+        .filter(summary__isnull=False, summary__outlet=outlet)
+        .exclude(summary__status=Status.CANCELLED)
+        .select_related("summary__period_shift")
+    )
+    summary_of = {row.order_id: row.summary for row in sale_rows if row.summary is not None}
+    by_period: dict[Period, list[int]] = {}
+    for refund in refunds:
+        summary = summary_of.get(refund.order_id)
+        if summary is not None and within(refund, summary, outlet):
+            shift = summary.period_shift
+            assert summary.period_date is not None
+            shift_id, shift_number = (shift.pk, shift.number) if shift else (0, "")
+            period = Period(summary.period_date, shift_id, shift_number, summary.pk, summary.pos_number)
+            by_period.setdefault(period, []).append(refund.pk)
+    for period in sorted(by_period):
+        returns = summary_open(outlet, period)
+        SyncActivity.objects.filter(
+            kind=Kind.REFUND, refund_id__in=by_period[period], status=Status.PENDING
+        ).update(summary=returns, updated_at=timezone.now())
+
+
+def within(refund: Refund, summary: SyncActivity, outlet: Outlet) -> bool:
+    """The refund was given in the period of the sales summary: its shift (opened to closed), or the
+    outlet's local day."""
+    shift = summary.period_shift
+    if shift is not None:
+        return shift.opened_at <= refund.refunded_at and (
+            shift.closed_at is None or refund.refunded_at <= shift.closed_at
+        )
+    return refund.refunded_at.astimezone(outlet.zone).date() == summary.period_date
+
+
 def live_covered(summary: SyncActivity) -> QuerySet[SyncActivity]:
-    return SyncActivity.objects.filter(summary=summary, kind=Kind.ORDER).exclude(status=Status.CANCELLED)
+    """The rows a summary covers (its sales, or its refunds), those cancelled left out."""
+    rows = SyncActivity.objects.filter(summary=summary, kind=MEMBER_KIND[summary.kind])
+    return rows.exclude(status=Status.CANCELLED)
 
 
 def summary_cancel_if_empty(summary: SyncActivity) -> None:
@@ -172,7 +238,7 @@ def summary_cancel_if_empty(summary: SyncActivity) -> None:
 def covered_follow(summary_ids: Sequence[int]) -> None:
     """The covered sales' rows take their summaries' state (settled by the engine): Success with the
     summary's invoice number, Failed with its reason, Pending while it retries."""
-    for summary in SyncActivity.objects.filter(pk__in=list(summary_ids), kind=Kind.ORDER_SUMMARY):
+    for summary in SyncActivity.objects.filter(pk__in=list(summary_ids), kind__in=SUMMARY_KINDS):
         live_covered(summary).update(
             status=Status.PENDING if summary.status == Status.RUNNING else summary.status,
             status_reason=summary.status_reason,

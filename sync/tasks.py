@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .digest import failure_digests_send
 from .dispatch import dispatch as dispatch_due
-from .dispatch import lanes, pushes_enqueue_for_store
+from .dispatch import lanes, pushes_enqueue_for_connection, pushes_enqueue_for_store, store_dispatch
 from .engine.orphans import activities_take_back, running_timeout
 from .engine.run import connection_push
 from .product_push import services as product_push
@@ -67,13 +67,23 @@ def dispatch() -> int:
     return dispatch_due(now=timezone.now())
 
 
+@shared_task(name="sync.tasks.dispatch_store")
+def dispatch_store(store_id: int) -> int:
+    """Rows became due between two beats (a shift closed, a document due as it arrives: sync/kick.py):
+    release what the store's schedule makes due and fill its free lanes now. Safe to run twice."""
+    return store_dispatch(store_id=store_id, now=timezone.now())
+
+
 @shared_task(name="sync.tasks.push")
 def push(connection_id: int) -> int:
     """Push one connection's due rows while holding one of its lanes; hand over when the time is up.
     Safe to run twice: rows are claimed once, and a task without a free lane ends at once."""
     result = connection_push(connection_id=connection_id, lanes=lanes())
     if result.more:
-        push.delay(connection_id)
+        # Its own lane and any other free one (rows due meanwhile, a slow connection fast again); at
+        # least its own successor, which looks again (and waits for rows due soon).
+        if not pushes_enqueue_for_connection(connection_id):
+            push.delay(connection_id)
     elif result.again_in is not None:
         push.apply_async((connection_id,), countdown=result.again_in + 0.5)
     return result.batches

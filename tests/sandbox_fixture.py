@@ -133,17 +133,23 @@ class SandboxProcess:
         return f"{self.url}/oauth/authorize?{urlencode(query)}"
 
     def login_and_authorize(
-        self, authorize_url: str, *, scopes: list[str] | None = None, approve: bool = True
+        self,
+        authorize_url: str,
+        *,
+        scopes: list[str] | None = None,
+        approve: bool = True,
+        email: str = EMAIL,
     ) -> str:
         """Log in as the seeded user and press Give Access (or Cancel); returns the redirect URL.
 
-        `scopes` ticks only those boxes on the consent page (default: all that were asked for).
+        `scopes` ticks only those boxes on the consent page (default: all that were asked for);
+        `email` another merchant (`merchant+<n>@sandbox.example`: tokens of its own).
         """
         browser = requests.Session()
         page = browser.get(authorize_url, timeout=HTTP_TIMEOUT)
         page.raise_for_status()
         login = parse_form(page.text)
-        fields = [*login.fields, ("email", EMAIL), ("password", PASSWORD)]
+        fields = [*login.fields, ("email", email), ("password", PASSWORD)]
         consent_page = browser.post(urljoin(page.url, login.action), data=fields, timeout=HTTP_TIMEOUT)
         consent_page.raise_for_status()
         consent = parse_form(consent_page.text)

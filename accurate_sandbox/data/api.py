@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 from accurate_sandbox.accounts import SESSION_INVALID, invalid_token
@@ -131,7 +133,17 @@ def bulk_save(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, 
         return envelope(False, [BULK_TOO_MANY])
     results = [save_one(sandbox, ctx, spec, record) for record in records]
     ok = all(result.startswith('{"s":true') for result in results)
+    if not sandbox.faults.settings.answer_totals:
+        results = [without_total(result) for result in results]
     return Response(body=f'{{"s":{dumps(ok)},"d":[{",".join(results)}]}}'.encode())
+
+
+def without_total(result: str) -> str:
+    """A record's answer with `totalAmount` left out of its saved record `r` (`answer_totals`)."""
+    answer = json.loads(result, parse_float=Decimal)
+    if isinstance(answer.get("r"), dict):
+        answer["r"].pop("totalAmount", None)
+    return dumps(answer)
 
 
 def delete(sandbox: Sandbox, ctx: Context, spec: ModuleSpec, body: dict[str, Any]) -> Response:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from outlets.models import Outlet, Shift
+from sync.outbox import pushes_soon
 
 from .documents import Data, Ingested, document_ingest
 from .errors import DocumentConflict, DocumentInvalid, DocumentNotFound
@@ -62,4 +63,6 @@ def shift_close(
         shift.closed_at = closed_at
         shift.closing_cash = closing_cash
         shift.save(update_fields=["closed_at", "closing_cash", "updated_at"])
+        # Its sales are due now (the default schedule): pushed within seconds, not at the next beat.
+        pushes_soon(store_id=outlet.store_id)
         return shift, True

@@ -44,6 +44,7 @@ KIND_LABELS: dict[str, Promise] = {
     Kind.DEPOSIT: _("Deposit"),
     Kind.PAYOUT: _("iSellerPay payout"),
     Kind.ORDER_SUMMARY: _("Sales summary"),
+    Kind.REFUND_SUMMARY: _("Refunds summary"),
     Kind.PRODUCT_PUSH: _("Products pushed"),
 }
 

@@ -166,11 +166,12 @@ def summary_of(store: Store, activity: SyncActivity) -> SyncActivity | None:
 
 
 def covered_by(store: Store, activity: SyncActivity) -> list[SyncActivity]:
-    """The sales a summary covers, sale by sale (voided ones left out); [] for any other row."""
-    if activity.kind != Kind.ORDER_SUMMARY:
+    """The sales (refunds) a summary covers, one by one (voided ones left out); [] for any other row."""
+    if activity.kind not in (Kind.ORDER_SUMMARY, Kind.REFUND_SUMMARY):
         return []
     rows = activities_for_store(store).filter(summary=activity).exclude(status=Status.CANCELLED)
-    return list(rows.select_related("order").order_by("order__ordered_at", "id"))
+    rows = rows.select_related("order", "refund")
+    return list(rows.order_by("order__ordered_at", "refund__refunded_at", "id"))
 
 
 def activity_attempts(activity: SyncActivity) -> list[SyncAttempt]:

@@ -137,6 +137,8 @@ PREREQUISITE_IN: dict[str, Callable[[Q], Exists]] = {
     Kind.REFUND: _refund_sale,
     Kind.ORDER_VOID: lambda which: _same_document(Kind.ORDER, "order", which),
     Kind.TRANSFER_IN: lambda which: _same_document(Kind.TRANSFER_OUT, "transfer", which),
+    # A refunds summary returns against its sales summary's invoice.
+    Kind.REFUND_SUMMARY: lambda which: Exists(SyncActivity.objects.filter(which, pk=OuterRef("against_id"))),
 }
 
 # Rows whose documents need another one in Accurate first are claimed once it is there: a refund
@@ -177,8 +179,9 @@ def due_of_kind(store_id: int, kind: str, now: datetime) -> QuerySet[SyncActivit
     through the partial index on Pending rows by store, kind and due time)."""
     rows = SyncActivity.objects.filter(store_id=store_id, kind=kind, status=Status.PENDING, due_at__lte=now)
     rows = rows.filter(outlets_ready(kind))
-    if kind == Kind.ORDER:
-        rows = rows.filter(summary__isnull=True)  # a sale in a sales summary goes with it, never alone
+    if kind in (Kind.ORDER, Kind.REFUND):
+        # A sale in a sales summary (a refund in a refunds summary) goes with it, never alone.
+        rows = rows.filter(summary__isnull=True)
     if kind in PREREQUISITE:
         rows = rows.filter(PREREQUISITE[kind]())
     return rows.order_by("due_at", "id")

@@ -23,7 +23,7 @@ from sync.engine.plans import DocumentKey, RowPlan
 from sync.engine.progress import Answer, Binding, RowProgress, SentDocument
 from sync.models import AccurateBinding, Outcome, SyncActivity, SyncAttempt
 from sync.ops.counters import Tried, documents_tried
-from sync.summaries import covered_follow
+from sync.summaries import SUMMARY_KINDS, covered_follow
 
 Status = SyncActivity.Status
 Kind = SyncActivity.Kind
@@ -198,8 +198,8 @@ def rows_record(
         ],
         where={"status": Status.RUNNING},
     )
-    # The sales a summary covers take its new state, in the same transaction.
-    covered_follow([row.plan.activity.pk for row in rows if row.plan.activity.kind == Kind.ORDER_SUMMARY])
+    # The sales (refunds) a summary covers take its new state, in the same transaction.
+    covered_follow([row.plan.activity.pk for row in rows if row.plan.activity.kind in SUMMARY_KINDS])
     attempts: list[AttemptRow] = [
         {
             "activity_id": row.plan.activity.pk,

@@ -29,6 +29,7 @@ from sync.mappers import (
     plan_payout,
     plan_refund,
     plan_refund_payment,
+    plan_refund_summary,
     plan_stock_take,
     plan_summary_void,
     plan_transfer_in,
@@ -152,6 +153,8 @@ def row_plans_for(
     kind = activities[0].kind
     if kind == Kind.ORDER_SUMMARY:
         return summary_plans(activities, destinations)
+    if kind == Kind.REFUND_SUMMARY:
+        return refund_summary_plans(activities, destinations)
     source = SOURCE_FIELD[kind]
     documents = LOADERS[kind]([getattr(a, f"{source}_id") for a in activities])
     summaries = covering_summaries(kind, documents.values())
@@ -206,6 +209,51 @@ def summary_plans(
         summary_plan(activity, [by_id[i] for i in members.get(activity.pk, []) if i in by_id], destinations)
         for activity in activities
     ]
+
+
+def refund_summary_plans(
+    activities: Sequence[SyncActivity], destinations: Mapping[int, Destination]
+) -> list[RowPlan]:
+    """Each refunds summary's return and money out, from the refunds it covers (their rows not
+    cancelled), against its sales summary's invoice."""
+    covered = (
+        SyncActivity.objects.filter(summary_id__in=[a.pk for a in activities], kind=Kind.REFUND)
+        .exclude(status=SyncActivity.Status.CANCELLED)
+        .values_list("summary_id", "refund_id")
+    )
+    members: dict[int, list[int]] = {}
+    for summary_id, refund_id in covered:
+        if summary_id is not None and refund_id is not None:
+            members.setdefault(summary_id, []).append(refund_id)
+    refunds = LOADERS[Kind.REFUND]([refund_id for ids in members.values() for refund_id in ids])
+    against = dict(
+        SyncActivity.objects.filter(pk__in=[a.against_id for a in activities]).values_list("pk", "pos_number")
+    )
+    plans = []
+    for activity in activities:
+        plan = RowPlan(activity)
+        to = destinations.get(activity.outlet_id or 0)
+        # Always in the same order: the payload, hence its hash, is the same at every try.
+        mine = sorted(
+            (refunds[i] for i in members.get(activity.pk, []) if i in refunds),
+            key=lambda refund: (refund.refunded_at, refund.number),  # type: ignore[attr-defined]
+        )
+        try:
+            if to is None:
+                plan.problem = not_active(activity.outlet.code if activity.outlet else "")
+            elif not mine:
+                plan.problem = "This refunds summary covers no refund any more."
+            else:
+                assert activity.period_date is not None and activity.against_id is not None
+                invoice = invoice_number(to.outlet_code, against[activity.against_id])
+                period = SummaryPeriod(activity.pos_number, activity.period_date)
+                plan.documents = plan_refund_summary(period, mine, to, invoice_no=invoice)  # type: ignore[arg-type]
+                plan.needs = ("sales-invoice", invoice)
+        except MappingProblem as problem:
+            plan.problem = str(problem)
+            plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
+        plans.append(plan)
+    return plans
 
 
 def sales_loaded(order_ids: Sequence[int]) -> dict[int, Order]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from mapping.models import Connection
 from mapping.services.credentials import accurate_client_for, connection_needs_reconnect
 from sync.destinations import destinations_for
 from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
+from sync.engine.fairness import batch_answered, lanes_for, request_answered
 from sync.engine.orphans import activities_take_back, running_timeout
 from sync.engine.outcomes import outcomes_record, outcomes_record_crash
 from sync.engine.plans import DocumentKey, RowPlan, row_plans_for
@@ -106,7 +108,8 @@ def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUD
     connection = connection_ready(connection_id)
     if connection is None:
         return RunResult()
-    holder = lane_take(connection_id, lanes, timezone.now())
+    # A connection whose Accurate answers slowly has one lane (sync/engine/fairness.py).
+    holder = lane_take(connection_id, lanes_for(connection_id, lanes), timezone.now())
     if holder is None:
         return RunResult()  # every lane is busy: those tasks push what is due
     # A dead worker's rows of this store go again now, not only when the beat looks.
@@ -125,6 +128,7 @@ def connection_push(*, connection_id: int, lanes: int, budget_s: float = RUN_BUD
 def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budget_s: float) -> RunResult:
     batches = 0
     client = accurate_client_for(connection)
+    client.on_answer = partial(request_answered, connection.pk)
     destinations = destinations_for(connection.store)
     started = time.monotonic()
     while time.monotonic() - started < budget_s:
@@ -134,6 +138,8 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
         activities = activities_claim(store_id=connection.store_id, now=now, holder=holder)
         if not activities:
             return RunResult(batches, again_in=next_due_in(connection.store_id, now))
+        answered = replace(client.answered)
+        batch_started = time.monotonic()
         try:
             pusher = batch_push(
                 connection=connection, client=client, destinations=destinations, activities=activities
@@ -155,4 +161,14 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
             connection.store_id,
             pusher.calls,
         )
+        slow, changed = batch_answered(
+            connection.pk,
+            requests=client.answered.requests - answered.requests,
+            seconds=client.answered.seconds - answered.seconds,
+        )
+        if slow:
+            # One batch per turn, then a pause as long: its worker goes to the other stores' tasks.
+            return RunResult(batches, again_in=time.monotonic() - batch_started)
+        if changed:
+            return RunResult(batches, more=True)  # fast again: the successor fills every lane
     return RunResult(batches, more=True)

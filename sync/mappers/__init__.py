@@ -24,6 +24,7 @@ from .refund import plan_refund
 from .refund_payment import plan_refund_payment
 from .stock_take import plan_stock_take
 from .summary import SummaryPeriod, plan_order_summary
+from .summary_refund import plan_refund_summary
 from .summary_void import plan_summary_void
 from .totals import invoice_total
 from .transfer import plan_transfer_in, plan_transfer_out
@@ -51,6 +52,7 @@ __all__ = [
     "plan_payout",
     "plan_refund",
     "plan_refund_payment",
+    "plan_refund_summary",
     "plan_stock_take",
     "plan_summary_void",
     "plan_transfer_in",

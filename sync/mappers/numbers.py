@@ -92,3 +92,8 @@ def payout_fee_number(outlet_code: str, payout_number: str) -> str:
 def void_return_number(outlet_code: str, order_number: str) -> str:
     # A sale voided after its sales summary landed: a sales return against the summary's invoice.
     return fit(f"{outlet_code}-{order_number}", "-VOID")
+
+
+def void_payment_number(outlet_code: str, order_number: str, method: str) -> str:
+    # The money such a void pays back, per payment method of the sale: an other payment.
+    return fit(f"{outlet_code}-{order_number}-VOID", f"-{METHOD_CODES[method]}")

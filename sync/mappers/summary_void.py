@@ -1,6 +1,14 @@
 """A sale voided after the sales summary that covers it was sent: the summary is never changed, so
 the sale comes back as a sales return of its lines against the summary's invoice (the shape of a
-refund's return, `refund.py`), its goods back into the outlet's warehouse."""
+refund's return, `refund.py`), its goods back into the outlet's warehouse; then the money it took
+goes back out as a refund's does (`refund_payment.py`): an other payment per payment method of the
+sale (`…-VOID-CASH`), since the summary's receipts counted it.
+
+The payments debit what the sale credited: the outlet's refund account (the receivable the return
+credited) for the goods, the service charge account for its service charge, the rounding account for
+the POS's rounding up. A rounding down cannot be a line of its own (an other payment's lines are
+positive [U]): it comes off the goods' line, so cash and bank match the POS to the rupiah.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +20,12 @@ from outlets.models import Order
 
 from . import problems
 from .dates import trans_date
-from .numbers import void_return_number
+from .numbers import void_payment_number, void_return_number
 from .order import line_taxed, tax_name
+from .receipts import paid_by_method
 from .refund import RETURN_STAGE
-from .types import BULK_SAVE, SALES_RETURN, Destination, Planned
+from .refund_payment import REFUND_PAYMENT_STAGE, WALK_IN_PAYEE
+from .types import BULK_SAVE, OTHER_PAYMENT, SALES_RETURN, Destination, Planned
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -55,7 +65,57 @@ def plan_summary_void(order: Order, to: Destination, *, invoice_no: str) -> list
     # The goods' part of the sale: its service charge and the POS's rounding stay on the summary.
     expected = order.total - order.service_charge - order.rounding
     number = payload["number"]
-    return [Planned(SALES_RETURN, BULK_SAVE, number, payload, RETURN_STAGE, expected_total=expected)]
+    returned = Planned(SALES_RETURN, BULK_SAVE, number, payload, RETURN_STAGE, expected_total=expected)
+    return [returned, *plan_void_payments(order, to, return_no=number, goods=expected)]
+
+
+def plan_void_payments(order: Order, to: Destination, *, return_no: str, goods: Decimal) -> list[Planned]:
+    """The money the voided sale took, paid back per payment method (`order` with its payments)."""
+    rounding = order.rounding
+    debits = [
+        ("refund_account_no", goods + min(rounding, ZERO), f"Sales return {return_no}"),
+        ("service_charge_account_no", order.service_charge, "Service charge"),
+        ("rounding_account_no", max(rounding, ZERO), "Rounding"),
+    ]
+    owed = [(problems.required(to, field), amount, name) for field, amount, name in debits if amount > ZERO]
+    planned = []
+    trans = trans_date(order.voided_at or order.ordered_at, to.zone)
+    for method, paid in paid_by_method(order).items():
+        lines, owed = allocate(paid, owed)
+        if not lines:
+            continue
+        payload: dict[str, Any] = {
+            "number": void_payment_number(to.outlet_code, order.number, method),
+            "transDate": trans,
+            "bankNo": problems.cash_account(to, method),
+            "payee": order.customer_name.strip() or WALK_IN_PAYEE,
+            "branchName": problems.required(to, "branch_name"),
+            "description": f"iSeller {to.outlet_code} {order.number} voided: paid back",
+            "detailAccount": [
+                {"accountNo": account, "amount": amount, "expenseName": name, "detailNotes": order.number}
+                for account, amount, name in lines
+            ],
+        }
+        amount = sum((amount for _a, amount, _n in lines), ZERO)
+        number = payload["number"]
+        planned.append(Planned(OTHER_PAYMENT, BULK_SAVE, number, payload, REFUND_PAYMENT_STAGE, amount))
+    return planned
+
+
+Line = tuple[str, Decimal, str]  # account no, amount, name
+
+
+def allocate(amount: Decimal, owed: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Take `amount` from the lines still owed, in order: the lines it covers, and what is left owed."""
+    taken: list[Line] = []
+    left = list(owed)
+    while amount > ZERO and left:
+        account, due, name = left[0]
+        part = min(amount, due)
+        taken.append((account, part, name))
+        amount -= part
+        left = [(account, due - part, name), *left[1:]] if due > part else left[1:]
+    return taken, left
 
 
 def spread(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

@@ -1,9 +1,10 @@
 """Deleting one claimed row's documents from Accurate, and writing what came of it.
 
-A row's documents go in `DELETE_ORDER`: the money out of a refund before its sales return, receipts
-before their invoice. The row's dependents (a refund of its sale, the transfer received of its
-transfer sent) were undone before it in the same run; if one of them is still in Accurate, this row
-is kept whole. The first refusal stops the row: what depends on the refused document stays.
+A row's documents go in `DELETE_ORDER`: the money out of a refund (a refunds summary, a void after
+its summary) before its sales return, receipts before their invoice. The row's dependents (a refund
+of its sale, the transfer received of its transfer sent, the returns against a sales summary) were
+undone before it in the same run; if one of them is still in Accurate, this row is kept whole.
+The first refusal stops the row: what depends on the refused document stays.
 
 What the row becomes, written in one transaction (bindings, the row while the claim holds, an
 attempt that records every delete sent and answered):
@@ -13,6 +14,7 @@ attempt that records every delete sent and answered):
   the document and Accurate's words;
 - some deleted, then one refused: Failed, naming what was deleted and what was refused; Sync sends
   the deleted ones again (the engine skips those Accurate still has).
+The sales (refunds) a summary covers follow it, in the same transaction (`covered_follow`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from accurate import AccurateClient, AccurateError, ErrorKind
 from sync.engine.progress import Answer, SentDocument, label_of
 from sync.mappers import types as modules
 from sync.models import AccurateBinding, Outcome, SyncActivity, SyncAttempt
-from sync.outbox import SOURCE_FIELD
+from sync.summaries import SUMMARY_KINDS, covered_follow
 
 from .selection import DEPENDENTS, bindings_of_rows
 
@@ -48,7 +50,12 @@ DELETE_ORDER = {
     modules.SALES_INVOICE: 2,
 }
 TRIES = 3  # a delete Accurate could not take (unreachable, busy) is tried this often, 1 s then 2 s apart
-DEPENDENT_LABELS: dict[str, str] = {Kind.REFUND: "refund", Kind.TRANSFER_IN: "transfer received"}
+DEPENDENT_LABELS: dict[str, str] = {
+    Kind.REFUND: "refund",
+    Kind.TRANSFER_IN: "transfer received",
+    Kind.REFUND_SUMMARY: "refunds summary",
+    Kind.ORDER_VOID: "void",
+}
 
 
 def marker(token: str) -> str:
@@ -93,23 +100,21 @@ def documents_of(activity: SyncActivity, database_id: int) -> list[Document]:
 
 def dependent_still_there(activity: SyncActivity, database_id: int) -> str:
     """Why the row must stay: a dependent's document still in Accurate ("" when none is)."""
-    if activity.kind not in DEPENDENTS:
-        return ""
-    kind, link = DEPENDENTS[activity.kind]
-    value = getattr(activity, f"{SOURCE_FIELD[activity.kind]}_id")
-    binding = (
-        bindings_of_rows(database_id)
-        .filter(activity__kind=kind, **{f"activity__{link}": value})
-        .select_related("activity")
-        .order_by("id")
-        .first()
-    )
-    if binding is None or binding.activity is None:
-        return ""
-    return (
-        f"Kept in Accurate: its {DEPENDENT_LABELS[kind]} {binding.activity.pos_number} is still there "
-        f"({label_of(binding.module)} {binding.number}), and Accurate keeps what another document refers to."
-    )
+    for kind, link, own in DEPENDENTS.get(activity.kind, ()):
+        binding = (
+            bindings_of_rows(database_id)
+            .filter(activity__kind=kind, **{f"activity__{link}": getattr(activity, own)})
+            .select_related("activity")
+            .order_by("id")
+            .first()
+        )
+        if binding is not None and binding.activity is not None:
+            return (
+                f"Kept in Accurate: its {DEPENDENT_LABELS[kind]} {binding.activity.pos_number} is still "
+                f"there ({label_of(binding.module)} {binding.number}), and Accurate keeps what another "
+                "document refers to."
+            )
+    return ""
 
 
 def _still_there(client: AccurateClient, document: Document) -> bool:
@@ -247,6 +252,8 @@ def row_settle(
         SyncActivity.objects.filter(pk=activity.pk, status=Status.RUNNING, claimed_by=holder).update(
             **changes
         )
+        if activity.kind in SUMMARY_KINDS:
+            covered_follow([activity.pk])  # its sales (refunds) are held again with it, or kept
         SyncAttempt.objects.create(
             activity=activity,
             started_at=started,

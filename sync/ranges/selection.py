@@ -3,6 +3,8 @@
 A row is in the range when its POS document happened (`sync.outbox.HAPPENED_AT`: the sale rung up,
 the refund given, the transfer sent or received…) on one of the days from `start` to `end`
 inclusive, on the clock of the row's outlet: a Bali outlet's day starts an hour before Jakarta's.
+A sales (refunds) summary is in the range when its period's day is — a shift's: the day of its first
+sale —, and the sales (refunds) it covers are its: they are not rows of the range on their own.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ from outlets.models import Outlet, Store
 from sync.mappers.types import CUSTOMER
 from sync.models import AccurateBinding, SyncActivity
 from sync.outbox import HAPPENED_AT, SOURCE_FIELD
+from sync.summaries import SUMMARY_KINDS
 
 Kind = SyncActivity.Kind
 Status = SyncActivity.Status
 
 # What the owner ticks, and the outbox kinds each one covers. A void is part of its sale.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "sales": (Kind.ORDER, Kind.ORDER_VOID),
-    "refunds": (Kind.REFUND,),
+    "sales": (Kind.ORDER, Kind.ORDER_VOID, Kind.ORDER_SUMMARY),
+    "refunds": (Kind.REFUND, Kind.REFUND_SUMMARY),
     "transfers": (Kind.TRANSFER_OUT, Kind.TRANSFER_IN),
     "adjustments": (Kind.ADJUSTMENT,),
     "stock_takes": (Kind.STOCK_TAKE,),
@@ -47,12 +50,20 @@ GROUP_OF = {kind: group for group, kinds in GROUPS.items() for kind in kinds}
 MAX_DAYS = 93  # about a quarter: more at once is a migration, not a correction
 
 # A row whose documents another row's documents refer to in Accurate: those go first, and while
-# they are there, this one's stay (Accurate refuses to delete an invoice a return names).
-DEPENDENTS: dict[str, tuple[str, str]] = {
-    Kind.ORDER: (Kind.REFUND, "refund__order_id"),
-    Kind.TRANSFER_OUT: (Kind.TRANSFER_IN, "transfer_id"),
+# they are there, this one's stay (Accurate refuses to delete an invoice a return names). Per kind:
+# each dependent kind, the dependent's field (a lookup) that names the row, and the row's own value.
+DEPENDENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    Kind.ORDER: ((Kind.REFUND, "refund__order_id", "order_id"),),
+    Kind.TRANSFER_OUT: ((Kind.TRANSFER_IN, "transfer_id", "transfer_id"),),
+    # A sales summary's invoice: its refunds summaries' returns, the returns of refunds of its sales
+    # given later, and the returns of its sales voided after it was sent all name it.
+    Kind.ORDER_SUMMARY: (
+        (Kind.REFUND_SUMMARY, "against_id", "pk"),
+        (Kind.REFUND, "refund__order__syncactivity__summary_id", "pk"),
+        (Kind.ORDER_VOID, "order__syncactivity__summary_id", "pk"),
+    ),
 }
-DEPENDENT_KINDS = frozenset(kind for kind, _link in DEPENDENTS.values())
+DEPENDENT_KINDS = frozenset(kind for links in DEPENDENTS.values() for kind, _link, _own in links)
 
 
 @dataclass(frozen=True)
@@ -102,16 +113,21 @@ def range_rows(chosen: DateRange) -> QuerySet[SyncActivity]:
     for outlet in chosen.outlets():
         by_zone.setdefault(outlet.zone.key, []).append(outlet.pk)
     clauses = []
+    summaries = [kind for kind in chosen.kinds if kind in SUMMARY_KINDS]
     for key, outlet_ids in by_zone.items():
         zone = ZoneInfo(key)
         since = day_start(chosen.start, zone)
         before = day_start(chosen.end + timedelta(days=1), zone)
-        kinds = reduce(operator.or_, [happened_between(kind, since, before) for kind in chosen.kinds])
-        clauses.append(Q(outlet_id__in=outlet_ids) & kinds)
+        kinds = [happened_between(kind, since, before) for kind in chosen.kinds if kind not in SUMMARY_KINDS]
+        if summaries:
+            # A summary's period is a local day already (a shift's: the day of its first sale).
+            kinds.append(Q(kind__in=summaries, period_date__gte=chosen.start, period_date__lte=chosen.end))
+        clauses.append(Q(outlet_id__in=outlet_ids) & reduce(operator.or_, kinds))
     rows = SyncActivity.objects.filter(store=chosen.store)
     if not clauses:
         return rows.none()
-    return rows.filter(reduce(operator.or_, clauses))
+    # A sale (refund) in a summary goes, and is undone, with its summary.
+    return rows.filter(reduce(operator.or_, clauses)).filter(summary__isnull=True)
 
 
 def bindings_of_rows(database_id: int) -> QuerySet[AccurateBinding]:
@@ -128,12 +144,11 @@ def in_accurate(database_id: int) -> Exists:
 def dependent_in_accurate(kind: str, database_id: int, *, besides: QuerySet[SyncActivity] | None = None) -> Q:
     """Rows of `kind` one of whose dependents (a refund of the sale, the transfer received of the
     transfer sent) has documents in Accurate, leaving out the dependents among `besides`."""
-    if kind not in DEPENDENTS:
-        return Q(pk__in=[])
-    dependent_kind, link = DEPENDENTS[kind]
-    source = SOURCE_FIELD[kind]
-    dependents = SyncActivity.objects.filter(in_accurate(database_id), kind=dependent_kind)
-    dependents = dependents.filter(**{link: OuterRef(f"{source}_id")})
-    if besides is not None:
-        dependents = dependents.exclude(pk__in=besides.values("pk"))
-    return Q(kind=kind) & Q(Exists(dependents))
+    any_there = Q(pk__in=[])
+    for dependent_kind, link, own in DEPENDENTS.get(kind, ()):
+        dependents = SyncActivity.objects.filter(in_accurate(database_id), kind=dependent_kind)
+        dependents = dependents.filter(**{link: OuterRef(own)})
+        if besides is not None:
+            dependents = dependents.exclude(pk__in=besides.values("pk"))
+        any_there |= Q(Exists(dependents))
+    return Q(kind=kind) & any_there

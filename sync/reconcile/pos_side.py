@@ -1,7 +1,9 @@
 """The POS side of one outlet's local day: the Accurate documents its POS documents should have become.
 
 Numbers come from the mappers' own functions (sync/mappers/numbers.py), so they are the numbers the
-sync sends. A day is the outlet's local day, as each document's transDate is.
+sync sends. A day is the outlet's local day, as each document's transDate is. Sales and refunds a
+summary covers (posting per shift or per day) are expected as their summaries' documents instead
+(`pos_summaries.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sync.models import SyncActivity
 
 from . import figures
 from .figures import Doc, Key, moved
+from .pos_summaries import covered_ids, summary_docs, void_returns
 
 Kind = SyncActivity.Kind
 # Rows whose documents are in Accurate (a difference of total is still "in Accurate").
@@ -105,6 +108,7 @@ def sales(
         .order_by("ordered_at", "id")
     )
     rows = rows_of(Kind.ORDER, "order", (order.pk for order in orders))
+    covered = covered_ids(Kind.ORDER, "order", (order.pk for order in orders))
     code, found = outlet.code, []
     for order in orders:
         invoice = numbers.invoice_number(code, order.number)
@@ -116,6 +120,8 @@ def sales(
             voided[(SALES_INVOICE, invoice)] = order.number
             voided.update({(SALES_RECEIPT, number): order.number for number, _ in receipts.values()})
             continue
+        if order.pk in covered:
+            continue  # in its summary's invoice and receipts
         row = rows.get(order.pk)
         found.append((_doc(SALES_INVOICE, invoice, figures.SALE, order.number, row, amount=order.total), row))
         for method, (number, amount) in receipts.items():
@@ -131,6 +137,8 @@ def money_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc
     refunds = list(Refund.objects.filter(outlet=outlet, refunded_at__gte=start, refunded_at__lt=end))
     deposits = list(Deposit.objects.filter(outlet=outlet, received_at__gte=start, received_at__lt=end))
     refund_rows = rows_of(Kind.REFUND, "refund", (r.pk for r in refunds))
+    covered = covered_ids(Kind.REFUND, "refund", (r.pk for r in refunds))
+    refunds = [refund for refund in refunds if refund.pk not in covered]  # in a refunds summary's return
     deposit_rows = rows_of(Kind.DEPOSIT, "deposit", (d.pk for d in deposits))
     found = []
     for refund in refunds:
@@ -222,8 +230,10 @@ def pos_day(outlet: Outlet, day: date) -> PosDay:
     per document kind, whatever the count)."""
     start, end = day_bounds(day, outlet.zone)
     voided: dict[Key, str] = {}
+    summarised = [*summary_docs(outlet, day), *void_returns(outlet, start, end)]
     pairs = [
         *sales(outlet, start, end, voided),
+        *[(doc, Row(doc.activity_id or 0, status)) for doc, status in summarised],
         *money_docs(outlet, start, end),
         *stock_docs(outlet, start, end),
     ]

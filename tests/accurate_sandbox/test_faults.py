@@ -70,3 +70,14 @@ def test_inspect_counts_requests_and_saves(api: Api) -> None:
         1,
         1,
     )
+
+
+def test_a_database_can_be_slow_and_failing_while_the_others_are_not(api: Api) -> None:
+    api.sandbox.faults(databases={"101": {"latency_ms": 300, "fail_rate": 1.0}, "102": {}})
+    started = time.monotonic()
+    assert api.get("branch", "list").status_code == 503  # the api's session is on database 101
+    assert time.monotonic() - started >= 0.3
+    api.sandbox.faults(databases={"102": {"fail_rate": 1.0}})
+    assert api.get("branch", "list").status_code == 200
+    bad = requests.post(f"{api.sandbox.url}/_sandbox/faults", json={"databases": {"x": {}}}, timeout=10)
+    assert bad.status_code == 400

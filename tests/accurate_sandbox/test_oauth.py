@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -132,3 +133,15 @@ def test_an_expired_access_token_answers_401_and_can_be_refreshed(sandbox_fast: 
     assert reply.json()["error"] == "invalid_token"
     renewed = refresh(sandbox_fast, token["refresh_token"]).json()
     assert db_list(sandbox_fast, renewed["access_token"]).status_code == 200
+
+
+def test_other_merchants_get_tokens_of_their_own(sandbox_fast: SandboxProcess) -> None:
+    def token_of(email: str) -> dict[str, Any]:
+        url = sandbox_fast.login_and_authorize(sandbox_fast.authorize_url(REDIRECT), email=email)
+        return dict(sandbox_fast.exchange(query_of(url)["code"], REDIRECT).json())
+
+    first = token_of(EMAIL)
+    second = token_of("merchant+2@sandbox.example")
+    assert second["user"] == {"id": 1003, "email": "merchant+2@sandbox.example", "name": "Merchant Sandbox 2"}
+    assert db_list(sandbox_fast, first["access_token"]).status_code == 200  # not replaced by the second
+    assert db_list(sandbox_fast, second["access_token"]).status_code == 200

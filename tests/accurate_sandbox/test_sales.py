@@ -237,3 +237,12 @@ def test_a_return_against_an_invoice_brings_the_goods_back(api: Api) -> None:
     assert api.sandbox.inspect()["stock"]["101"]["KOPI-1"] == {"Gudang Utama": -1}
     refused = api.save("sales-return", {**body, "number": "RET-2", "invoiceNumber": "NOPE"})
     assert refused == {"s": False, "d": ["Faktur Penjualan dengan No NOPE tidak ditemukan"]}
+
+
+@pytest.mark.usefixtures("items")
+def test_bulk_save_answers_can_leave_the_total_out(api: Api) -> None:
+    api.sandbox.faults(answer_totals=False)
+    reply = api.post("sales-invoice", "bulk-save", json={"data": [invoice()]}).json()
+    assert reply["s"] is True and reply["d"][0]["r"]["number"] == "JKT01-0001"
+    assert "totalAmount" not in reply["d"][0]["r"]
+    assert api.sandbox.documents("sales-invoice")[0]["totalAmount"] == 48400

@@ -116,7 +116,7 @@ def test_a_void_after_the_summary_is_a_return_of_its_lines_with_the_order_discou
         service_charge="1500",
     )
 
-    [returned] = plan_summary_void(order, JAKARTA, invoice_no="JKT01-DAY-20261120")
+    returned, paid_back = plan_summary_void(order, JAKARTA, invoice_no="JKT01-DAY-20261120")
 
     assert (returned.module, returned.number, returned.payload["invoiceNumber"]) == (
         "sales-return",
@@ -128,3 +128,34 @@ def test_a_void_after_the_summary_is_a_return_of_its_lines_with_the_order_discou
     # The goods' part: the service charge stays on the summary.
     assert returned.expected_total == D("32190")
     assert invoice_total(returned.payload, D("11")) == D("32190")
+    # The money it took goes back out of the till: the goods to the receivable the return credited,
+    # the service charge back out of its own account.
+    assert paid_back == Planned(
+        "other-payment",
+        "bulk-save",
+        "JKT01-ORD-0002-VOID-CASH",
+        {
+            "number": "JKT01-ORD-0002-VOID-CASH",
+            "transDate": "20/11/2026",
+            "bankNo": "1101",
+            "payee": "Walk-in customer",
+            "branchName": "Pusat",
+            "description": "iSeller JKT01 ORD-0002 voided: paid back",
+            "detailAccount": [
+                {
+                    "accountNo": "1201",
+                    "amount": D("32190"),
+                    "expenseName": "Sales return JKT01-ORD-0002-VOID",
+                    "detailNotes": "ORD-0002",
+                },
+                {
+                    "accountNo": "4102",
+                    "amount": D("1500"),
+                    "expenseName": "Service charge",
+                    "detailNotes": "ORD-0002",
+                },
+            ],
+        },
+        2,
+        expected_total=D("33690"),
+    )
