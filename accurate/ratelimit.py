@@ -24,7 +24,7 @@ from accurate.errors import AccurateError, ErrorKind
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PER_SECOND = 7
+DEFAULT_PER_SECOND = 8
 DEFAULT_IN_FLIGHT = 7
 # A slot is held for one HTTP request: longer than the seam's read timeout, so that only a dead
 # worker's slot ever expires.

@@ -178,6 +178,21 @@ def documents_mentioning(
     return [loads(row[0]) for row in rows]
 
 
+def documents_numbered(
+    conn: sqlite3.Connection, db_id: int, module: str, numbers: list[str]
+) -> list[dict[str, Any]]:
+    """The documents of `module` with one of `numbers` (through the number index), by id."""
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += conn.execute(
+            f"SELECT id, data FROM documents WHERE db_id = ? AND module = ? AND number IN ({marks})",
+            (db_id, module, *chunk),
+        ).fetchall()
+    return [loads(data) for _, data in sorted(found)]
+
+
 def documents_of(conn: sqlite3.Connection, db_id: int, module: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT data FROM documents WHERE db_id = ? AND module = ? ORDER BY id", (db_id, module)

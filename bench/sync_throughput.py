@@ -92,7 +92,7 @@ LATENCY_MS = 150
 # settings: ACCURATE_RATE_PER_SECOND=7, ACCURATE_MAX_IN_FLIGHT=7, a little under Accurate's).
 ACCURATE_RATE = 8
 ACCURATE_IN_FLIGHT = 8
-RATE_PER_SECOND = 7
+RATE_PER_SECOND = 8
 IN_FLIGHT = 7
 CEILING = ACCURATE_RATE * 100  # records per second through bulk-save.do: the issue's ceiling
 # The README's worker command: `celery -A iseller_accurate worker -l info --pool threads --concurrency 8`.
@@ -210,6 +210,27 @@ def wait_all_success(store: Any, total: int, workers: list[Any]) -> None:
         time.sleep(POLL_S)
 
 
+def wait_totals_read(store: Any, total: int) -> float:
+    """Seconds from the last row landing until every total left for after the backlog was read back
+    (none are when the save answers carry their totals); every row must still be Success then."""
+    from django.db.models import Max
+
+    from sync.models import AccurateBinding, SyncActivity
+
+    deadline = time.monotonic() + WAIT_TIMEOUT_S
+    while AccurateBinding.objects.filter(store=store, unchecked_total__isnull=False).exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Totals not read back in {WAIT_TIMEOUT_S:.0f} s")
+        time.sleep(POLL_S)
+    read_at = time.time()
+    counts = status_counts(store)
+    if counts.get("success", 0) != total:
+        raise SystemExit(f"After the totals were read back: {counts}; reasons: {reasons(store, 'pending')}")
+    landed = SyncActivity.objects.filter(store=store).aggregate(last=Max("completed_at"))["last"]
+    assert landed is not None
+    return max(read_at - float(landed.timestamp()), 0.0)
+
+
 def sync_rate(store: Any, orders: int) -> tuple[int, float]:
     """(records written to Accurate, seconds from the first claim to the last row recorded)."""
     from django.db.models import Max, Min
@@ -288,6 +309,7 @@ def engine_push(
     enqueued = pushes_enqueue_for_store(store.pk)
     note(f"{enqueued} push tasks enqueued for {orders} sales; load average {os.getloadavg()[0]:.1f}")
     wait_all_success(store, orders, workers)
+    note(f"totals read back {wait_totals_read(store, orders):.1f} s after the last row landed")
     cpu = cpu_seconds(workers) - cpu_before
     stop_workers(workers)
     records, seconds = sync_rate(store, orders)

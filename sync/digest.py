@@ -51,6 +51,8 @@ WAITING: dict[str, str] = {
     SyncActivity.Kind.ORDER_VOID: _SALE_FAILED,
     SyncActivity.Kind.TRANSFER_IN: "waits for its transfer sent, which failed; it goes by itself once that "
     "is in Accurate.",
+    SyncActivity.Kind.REFUND_SUMMARY: "waits for its sales summary, which failed; it goes by itself once "
+    "that is in Accurate.",
 }
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mapping.models import Connection
 from sync.engine.claim import lanes_ensure, lanes_free, next_kind
 from sync.engine.fairness import lanes_for, round_robin
+from sync.engine.totals_check import unchecked_bindings
 from sync.schedule import activities_release_due
 
 
@@ -27,7 +28,12 @@ def pushes_wanted(connection: Connection, now: datetime) -> int:
     if not connection.is_connected or connection.database_id is None:
         return 0
     if next_kind(connection.store_id, now) is None:
-        return 0
+        # Nothing due, but totals left to read back after a backlog: one lane reads them.
+        return min(1, _lanes_free(connection, now)) if unchecked_bindings(connection).exists() else 0
+    return _lanes_free(connection, now)
+
+
+def _lanes_free(connection: Connection, now: datetime) -> int:
     lanes_ensure(connection.pk, lanes())
     return lanes_free(connection, lanes_for(connection.pk, lanes()), now)
 

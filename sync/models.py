@@ -116,6 +116,10 @@ class SyncActivity(models.Model):
     )
     period_date = models.DateField(null=True, blank=True)
     period_part = models.PositiveSmallIntegerField(default=0)
+    # A sales summary's tax mode (sync.mappers.order.TaxMode: untaxed, exclusive, inclusive), the one
+    # of every sale it covers: one invoice has one, so a period's sales of another mode are in a part of
+    # their own. Empty for other rows (a refunds summary follows its sales summary's).
+    period_tax = models.CharField(max_length=10, blank=True, default="")
     # A refunds summary: the sales summary whose invoice its sales return is against (its refunds'
     # sales are in it; same period, parts of its own).
     against = models.ForeignKey(
@@ -323,10 +327,21 @@ class AccurateBinding(models.Model):
     activity = models.ForeignKey(
         SyncActivity, null=True, blank=True, on_delete=models.SET_NULL, related_name="bindings"
     )
+    # The POS total Accurate's own total is still to be compared with: set when a save's answer did
+    # not carry it during a backlog, and the read-back was left until the backlog is sent
+    # (sync/engine/totals_check.py). Empty once compared, or when there is nothing to compare.
+    unchecked_total = models.DecimalField(max_digits=30, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["store", "database_id", "module"],
+                condition=models.Q(unchecked_total__isnull=False),
+                name="binding_unchecked_total",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["store", "database_id", "module", "number"], name="binding_unique_number"

@@ -134,11 +134,14 @@ def activities_release(
     rows = rows.filter(outlets_ready_q())
     if outlet is not None:
         rows = rows.filter(outlet=outlet)
-    released = release(rows, now)
+    # Counted as the page counts held rows: a summary's sales (refunds), not the summary. Only the
+    # summary is made due: its sales go with it, never alone, and keep no due time of their own.
+    counted = rows.exclude(kind__in=SUMMARY_KINDS).count()
+    release(rows.filter(summary__isnull=True), now)
     # Imported here: a cycle, sync.dispatch imports this module at its top (`dispatch` releases
     # what is due first). Enqueued even when nothing was held: rows already due are pushed now too.
     from sync.dispatch import pushes_enqueue_for_store
 
     store_id = store.pk
     transaction.on_commit(lambda: pushes_enqueue_for_store(store_id))
-    return released
+    return counted

@@ -8,6 +8,10 @@ settles (`covered_follow`).
 - **The period** of a sale: its shift (per shift; a sale without a shift falls back to its day), or
   the outlet's local day. The summary's POS-side key, hence its Accurate number, is the period and a
   part: `SHIFT-<shift no>`, `DAY-20261120`, then `…-2`, `…-3`.
+- **One tax mode** per summary (no PPN, PPN added, PPN inside the prices: `period_tax`), as one
+  invoice has one: a sale joins the open part of its period and its tax mode, and the first sale of
+  another mode opens the period's next part. So Accurate computes the PPN in the sales' own mode, and
+  the rounding line keeps only what rounding leaves (the POS's own, PPN rounded per sale).
 - **Open** summary: Pending and never tried (`attempts == 0`). A sale joins the period's open
   summary under that row's lock (`SELECT … FOR UPDATE`), in the transaction that writes the sale: a
   push claiming it at the same moment either waits (and then sends the sale too) or has claimed it
@@ -23,6 +27,8 @@ within the period of the sales summary its sale is in joins that summary's open 
 (`against` it; its number `<summary>-RET`, then `…-RET-2`), posted as one sales return against the
 summary's invoice once that landed, and the money paid back summed per refund method. A refund of an
 earlier period's sale (or given at another outlet) stays a return of its own against the summary.
+When a sale not yet sent changes summary (a change at the POS, the outlet's posting mode switched),
+its refunds not yet sent follow it by the same rule (`refunds_follow`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from django.utils import timezone
 from mapping.models import OutletMapping
 from outlets.models import Order, Outlet, Refund
 
+from .mappers.order import tax_mode
 from .models import SyncActivity
 
 Kind = SyncActivity.Kind
@@ -52,13 +59,15 @@ SUMMARY_KINDS = tuple(MEMBER_KIND)
 @dataclass(frozen=True, order=True)
 class Period:
     """What one summary covers: a shift (`shift_id` set) or the outlet's local day; for a refunds
-    summary (`against` set), the refunds of the period of that sales summary."""
+    summary (`against` set), the refunds of the period of that sales summary. `tax`: a sales
+    summary's tax mode (`TaxMode`), each mode in parts of its own."""
 
     day: date  # the local day (of a shift: of its first sale)
     shift_id: int = 0
     shift_number: str = ""
     against: int = 0  # a refunds summary: the sales summary's row id
     against_number: str = ""  # and its POS-side number (`DAY-20261120`, `SHIFT-S7-2`)
+    tax: str = ""  # a sales summary: the tax mode of its sales
 
     @property
     def kind(self) -> str:
@@ -79,12 +88,14 @@ def posting_mode(outlet_id: int) -> str:
 
 def period_of(order: Order, mode: str, outlet: Outlet) -> Period:
     day = order.ordered_at.astimezone(outlet.zone).date()
+    tax = tax_mode(order)
     if mode == Mode.PER_SHIFT and order.shift is not None:
-        return Period(day, order.shift.pk, order.shift.number)
-    return Period(day)
+        return Period(day, order.shift.pk, order.shift.number, tax=tax)
+    return Period(day, tax=tax)
 
 
 def summaries_of(outlet: Outlet, period: Period) -> QuerySet[SyncActivity]:
+    """Every part of the period, whatever its tax mode: they share one numbering."""
     rows = SyncActivity.objects.filter(kind=period.kind, outlet=outlet)
     if period.against:
         return rows.filter(against_id=period.against)
@@ -99,18 +110,21 @@ def is_open(summary: SyncActivity) -> bool:
 
 
 def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
-    """The period's open summary, locked until the transaction ends; a new part when it has none."""
+    """The period's open summary of its tax mode, locked until the transaction ends; a new part when
+    it has none."""
     rows = summaries_of(outlet, period)
+    mine = rows.filter(period_tax=period.tax)
     for _ in range(3):
-        found = _open_locked(rows)
+        found = _open_locked(mine)
         if found is not None:
             return found
         # Opening a part is serialised per outlet (the outlet's row lock, to the transaction's end):
-        # without it, a sale that found no open part, then read the highest part after another
-        # sale's new part was committed, would open a second part beside it. FOR NO KEY UPDATE: the
-        # sales just written hold KEY SHARE on the outlet (their foreign key), which it leaves alone.
+        # without it, a sale that found no open part (of its tax mode), then read the highest part
+        # after another sale's new part was committed, would open a second part beside it. FOR NO
+        # KEY UPDATE: the sales just written hold KEY SHARE on the outlet (their foreign key), which
+        # it leaves alone.
         Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
-        found = _open_locked(rows)
+        found = _open_locked(mine)
         if found is not None:
             return found
         part = (rows.aggregate(last=Max("period_part"))["last"] or 0) + 1
@@ -126,6 +140,7 @@ def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
                     period_shift_id=period.shift_id or None,
                     period_date=period.day,
                     period_part=part,
+                    period_tax=period.tax,
                     against_id=period.against or None,
                 )
         except IntegrityError:
@@ -164,7 +179,8 @@ def covering(activity: SyncActivity) -> SyncActivity | None:
 
 
 def order_resummarise(*, activity: SyncActivity) -> None:
-    """A changed sale (PUT) whose summary is still open: it may belong to another period now."""
+    """A changed sale (PUT) whose summary is still open: it may belong to another period (or tax
+    mode) now; its refunds not yet sent follow it."""
     summary = covering(activity)
     if summary is not None and not is_open(summary):
         return  # refused before it gets here (sync.outbox.activity_sending)
@@ -172,6 +188,9 @@ def order_resummarise(*, activity: SyncActivity) -> None:
     assert outlet is not None
     SyncActivity.objects.filter(pk=activity.pk).update(summary=None)
     orders_summarise(outlet=outlet, order_ids=[activity.order_id or 0])
+    now_in = SyncActivity.objects.filter(pk=activity.pk).values_list("summary_id", flat=True).first()
+    if now_in != activity.summary_id:
+        refunds_follow(outlet=outlet, order_ids=[activity.order_id or 0])
     if summary is not None:
         summary_cancel_if_empty(summary)
 
@@ -207,6 +226,36 @@ def refunds_summarise(*, outlet: Outlet, refund_ids: Iterable[int]) -> None:
         ).update(summary=returns, updated_at=timezone.now())
 
 
+def refunds_follow(*, outlet: Outlet, order_ids: Iterable[int]) -> None:
+    """Sales not yet sent that changed summary: their refunds not yet sent (Pending, never tried),
+    on their own or in a refunds summary still open, leave it and go where `refunds_summarise` puts
+    them now: the refunds summary of their sale's new summary when given in its period, else a return
+    of their own. A refunds summary left without refunds is cancelled. Call it in the transaction
+    that moved the sales."""
+    refunds = Refund.objects.filter(order_id__in=list(order_ids)).values("pk")
+    rows = list(
+        SyncActivity.objects.select_for_update()
+        .filter(kind=Kind.REFUND, refund_id__in=refunds, status=Status.PENDING, attempts=0)
+        .order_by("pk")
+    )
+    left = _locked({row.summary_id for row in rows if row.summary_id is not None})
+    movable = [row for row in rows if row.summary_id is None or is_open(left[row.summary_id])]
+    if not movable:
+        return
+    SyncActivity.objects.filter(pk__in=[row.pk for row in movable]).update(
+        summary=None, updated_at=timezone.now()
+    )
+    refunds_summarise(outlet=outlet, refund_ids=[row.refund_id or 0 for row in movable])
+    for summary in left.values():
+        summary_cancel_if_empty(summary)
+
+
+def _locked(summary_ids: Iterable[int]) -> dict[int, SyncActivity]:
+    """These summary rows, locked (in id order) until the transaction ends."""
+    rows = SyncActivity.objects.select_for_update().filter(pk__in=list(summary_ids)).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
 def within(refund: Refund, summary: SyncActivity, outlet: Outlet) -> bool:
     """The refund was given in the period of the sales summary: its shift (opened to closed), or the
     outlet's local day."""
@@ -224,12 +273,21 @@ def live_covered(summary: SyncActivity) -> QuerySet[SyncActivity]:
     return rows.exclude(status=Status.CANCELLED)
 
 
+# Why an open summary left with nothing to post was cancelled (English, as the engine's reasons).
+EMPTIED: dict[str, str] = {
+    Kind.ORDER_SUMMARY: "All its sales were voided at the POS before it was synced.",
+    # A refund is never voided: its sale changed summary, and the refund followed it.
+    Kind.REFUND_SUMMARY: "All its refunds moved with their sales to another summary before it was synced.",
+}
+
+
 def summary_cancel_if_empty(summary: SyncActivity) -> None:
-    """An open summary whose sales were all voided (or moved) has nothing to post."""
+    """An open summary whose sales were all voided (or moved), or whose refunds all moved, has
+    nothing to post."""
     if is_open(summary) and not live_covered(summary).exists():
         SyncActivity.objects.filter(pk=summary.pk, status=Status.PENDING, attempts=0).update(
             status=Status.CANCELLED,
-            status_reason="All its sales were voided at the POS before it was synced.",
+            status_reason=EMPTIED[summary.kind],
             completed_at=timezone.now(),
             updated_at=timezone.now(),
         )
@@ -270,7 +328,10 @@ def summaries_follow_mode(*, outlet_ids: Iterable[int] | None = None) -> None:
                     due_at__isnull=True,
                     summary__isnull=True,
                 )
-                orders_summarise(outlet=mapping.outlet, order_ids=loose.values_list("order_id", flat=True))
+                order_ids = [pk for pk in loose.values_list("order_id", flat=True) if pk is not None]
+                orders_summarise(outlet=mapping.outlet, order_ids=order_ids)
+                if order_ids:
+                    refunds_follow(outlet=mapping.outlet, order_ids=order_ids)
 
 
 def _back_to_per_sale(outlet: Outlet) -> None:
@@ -278,5 +339,9 @@ def _back_to_per_sale(outlet: Outlet) -> None:
         outlet=outlet, kind=Kind.ORDER_SUMMARY, status=Status.PENDING, attempts=0
     )
     for summary in open_summaries:
-        live_covered(summary).update(summary=None, updated_at=timezone.now())
+        sales = live_covered(summary)
+        order_ids = [pk for pk in sales.values_list("order_id", flat=True) if pk is not None]
+        sales.update(summary=None, updated_at=timezone.now())
+        # Their refunds go on their own too, as returns against each sale's own invoice.
+        refunds_follow(outlet=outlet, order_ids=order_ids)
         summary_cancel_if_empty(summary)

@@ -13,7 +13,7 @@ from accurate_sandbox.data.context import Context
 from accurate_sandbox.data.saving import NOT_FOUND
 from accurate_sandbox.data.spec import ModuleSpec
 from accurate_sandbox.data.values import Invalid, parse_date
-from accurate_sandbox.storage import documents_of
+from accurate_sandbox.storage import documents_numbered, documents_of
 
 DEFAULT_PAGE_SIZE = 20
 _FILTER_VALUE = re.compile(r"^filter\.(.+?)\.val(?:\[(\d+)\])?$")
@@ -99,8 +99,15 @@ def list_records(ctx: Context, spec: ModuleSpec, query: dict[str, list[str]]) ->
     """The list.do reply: only `id` unless `fields` names more (unknown names are ignored)."""
     page = positive_int(query, "sp.page", 1)
     size = positive_int(query, "sp.pageSize", DEFAULT_PAGE_SIZE)
-    records = documents_of(ctx.conn, ctx.db_id, spec.name)
-    for field, (op, wanted) in parse_filters(query).items():
+    filters = parse_filters(query)
+    by_number = filters.get("number")
+    if by_number is not None and by_number[0] == "EQUAL" and all(comparable(w)[0] == 2 for w in by_number[1]):
+        # A lookup by numbers (text ones, which compare exactly) reads those documents alone,
+        # through the number index, as a real database would.
+        records = documents_numbered(ctx.conn, ctx.db_id, spec.name, by_number[1])
+    else:
+        records = documents_of(ctx.conn, ctx.db_id, spec.name)
+    for field, (op, wanted) in filters.items():
         records = [record for record in records if OPERATORS[op](record.get(field), wanted)]
     sort = (query.get("sp.sort") or [""])[0]
     if sort:

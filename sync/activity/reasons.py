@@ -54,7 +54,8 @@ class PendingFacts:
     connection_status: str = ""  # Connection.Status; "" when the store never connected
     active_outlets: frozenset[int] = frozenset()
     senders: Mapping[int, Sender] = field(default_factory=dict)  # transfer id → its sending outlet
-    # Row id → the row its document waits for (refunds, voids, transfers received; absent: none yet).
+    # Row id → the row its document waits for (refunds, voids, transfers received; a refunds summary:
+    # its sales summary; absent: none yet).
     prerequisites: Mapping[int, Prerequisite] = field(default_factory=dict)
     schedule: SyncSettings | None = None
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
@@ -113,6 +114,14 @@ def prerequisite_reason(activity: SyncActivity, facts: PendingFacts) -> str:
                 )
                 % values
             )
+        if activity.kind == Kind.REFUND_SUMMARY:
+            return (
+                _(
+                    "Waiting for its sales summary %(number)s, which failed: %(reason)s Sync that one "
+                    "again; this one follows by itself."
+                )
+                % values
+            )
         return (
             _(
                 "Waiting for its sale %(number)s, which failed: %(reason)s Sync that one again; this one "
@@ -122,6 +131,8 @@ def prerequisite_reason(activity: SyncActivity, facts: PendingFacts) -> str:
         )
     if activity.kind == Kind.TRANSFER_IN:
         return _("Waiting for its transfer sent to be in Accurate first.")
+    if activity.kind == Kind.REFUND_SUMMARY:
+        return _("Waiting for its sales summary to be in Accurate first.")
     return _("Waiting for its sale to be in Accurate first.")
 
 
@@ -160,6 +171,19 @@ def schedule_reason(kind: str, schedule: SyncSettings | None) -> str:
     return _("Waiting for the schedule, or press Sync now.")
 
 
+def refunds_schedule_reason(activity: SyncActivity, schedule: SyncSettings | None) -> str:
+    """A held refunds summary: it goes once its sales summary's shift or day is over."""
+    schedule = schedule or SyncSettings()
+    if not schedule.sales_on_shift_close:
+        return _(
+            "Waiting for the schedule: these refunds go at %(hour)s:00 once their shift or day is over, "
+            "or press Sync now."
+        ) % {"hour": f"{schedule.sales_hour:02d}"}
+    if activity.period_shift_id is not None:
+        return _("Waiting for the schedule: these refunds go when their shift closes, or press Sync now.")
+    return _("Waiting for the schedule: these refunds go once the outlet's day is over, or press Sync now.")
+
+
 def pending_reason(activity: SyncActivity, facts: PendingFacts) -> str:
     """Why a Pending (or Running) row has not landed yet."""
     if activity.status == Status.RUNNING:
@@ -172,7 +196,15 @@ def pending_reason(activity: SyncActivity, facts: PendingFacts) -> str:
     codes = inactive_outlets(activity, facts)
     if codes:
         return outlets_reason(codes)
+    if activity.undone:
+        # Neither the schedule nor Sync now sends what an undo took back out (sync/ranges/).
+        return _(
+            "Taken back out of Accurate by an undo of its dates: it is sent again only with its Sync "
+            "button, or with “Sync again” for its dates under Backfill or undo a date range."
+        )
     if activity.due_at is None:
+        if activity.kind == Kind.REFUND_SUMMARY:
+            return refunds_schedule_reason(activity, facts.schedule)
         return schedule_reason(activity.kind, facts.schedule)
     if waits_for_prerequisite(activity, facts):
         return prerequisite_reason(activity, facts)

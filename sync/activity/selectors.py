@@ -159,10 +159,18 @@ def activities_failed(rows: QuerySet[SyncActivity]) -> QuerySet[SyncActivity]:
 
 
 def summary_of(store: Store, activity: SyncActivity) -> SyncActivity | None:
-    """The sales summary a sale's row goes to Accurate in; None for any other row."""
+    """The sales summary a sale's row goes to Accurate in (the refunds summary of a refund's row);
+    None for any other row."""
     if activity.summary_id is None:
         return None
     return activities_for_store(store).filter(pk=activity.summary_id).first()
+
+
+def against_of(store: Store, activity: SyncActivity) -> SyncActivity | None:
+    """The sales summary whose invoice a refunds summary's return is against; None for any other row."""
+    if activity.against_id is None:
+        return None
+    return activities_for_store(store).filter(pk=activity.against_id).first()
 
 
 def covered_by(store: Store, activity: SyncActivity) -> list[SyncActivity]:
@@ -170,7 +178,7 @@ def covered_by(store: Store, activity: SyncActivity) -> list[SyncActivity]:
     if activity.kind not in (Kind.ORDER_SUMMARY, Kind.REFUND_SUMMARY):
         return []
     rows = activities_for_store(store).filter(summary=activity).exclude(status=Status.CANCELLED)
-    rows = rows.select_related("order", "refund")
+    rows = rows.select_related("order", "refund__order")
     return list(rows.order_by("order__ordered_at", "refund__refunded_at", "id"))
 
 
@@ -232,6 +240,21 @@ def _prerequisites(store: Store, rows: list[SyncActivity]) -> dict[int, Prerequi
     return prerequisites
 
 
+def _sales_summaries(store: Store, rows: list[SyncActivity]) -> dict[int, Prerequisite]:
+    """For each refunds summary row: the row of the sales summary its return is against (one query,
+    none without refunds summaries)."""
+    against = {row.pk: row.against_id for row in rows if row.kind == Kind.REFUND_SUMMARY and row.against_id}
+    if not against:
+        return {}
+    found = {
+        pk: Prerequisite(kind, accurate_number or pos_number, status, reason)
+        for pk, kind, status, reason, accurate_number, pos_number in SyncActivity.objects.filter(
+            store=store, pk__in=set(against.values())
+        ).values_list("pk", "kind", "status", "status_reason", "accurate_number", "pos_number")
+    }
+    return {row_id: found[pk] for row_id, pk in against.items() if pk in found}
+
+
 def _senders(store: Store, rows: list[SyncActivity]) -> dict[int, Sender]:
     transfers = {
         row.transfer_id for row in rows if row.kind == Kind.TRANSFER_IN and row.transfer_id is not None
@@ -250,7 +273,7 @@ def facts_for(store: Store, rows: Sequence[SyncActivity], *, now: datetime | Non
         connection_status=connection_status(store),
         active_outlets=active_outlet_ids(store),
         senders=_senders(store, list(rows)),
-        prerequisites=_prerequisites(store, list(rows)),
+        prerequisites={**_prerequisites(store, list(rows)), **_sales_summaries(store, list(rows))},
         schedule=sync_settings_for(store),
         zone=ZoneInfo(store.time_zone),
         now=now or timezone.now(),

@@ -130,13 +130,17 @@ def _refusal(activity: SyncActivity, facts: reasons.PendingFacts) -> RetryRefuse
     return None
 
 
+# The kind of the row a row waits for in Accurate (a refund's or a void's: its sale's).
+WAITS_FOR: dict[str, str] = {Kind.TRANSFER_IN: Kind.TRANSFER_OUT, Kind.REFUND_SUMMARY: Kind.ORDER_SUMMARY}
+
+
 def activity_retry(*, store: Store, activity_id: int) -> Retried:
     """Send one Failed, Pending or Synced-with-a-difference row of the store again, now. Http404
     for another store's row; RetryRefused (nothing changed) when it cannot go — see the module's
     docstring."""
     activity = selectors.activity_for_store(store, activity_id)
     if activity.summary_id is not None:
-        # A sale in a sales summary is sent with it, never alone: its summary goes again.
+        # A sale (refund) in a summary is sent with it, never alone: its summary goes again.
         activity = selectors.activity_for_store(store, activity.summary_id)
     # Read for the row whatever its status: the refusals and the prerequisite need them.
     facts = selectors.facts_for(store, [activity])
@@ -148,7 +152,7 @@ def activity_retry(*, store: Store, activity_id: int) -> Retried:
         queued = _requeue(rows, store) == 1
     waits_for = ""
     if queued and reasons.waits_for_prerequisite(activity, facts):
-        waits_for = Kind.TRANSFER_OUT if activity.kind == Kind.TRANSFER_IN else Kind.ORDER
+        waits_for = WAITS_FOR.get(activity.kind, Kind.ORDER)
     return Retried(queued, waits_for)
 
 

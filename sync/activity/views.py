@@ -132,9 +132,11 @@ def activity_detail(request: HttpRequest, membership: Membership, activity_id: i
         # Not in Accurate yet: the documents it will be sent as, with the mapping as it is now.
         "preview": activity_preview(membership.store, activity),
         "poll_ms": POLL_MS,
-        # Posting per shift or per day: the summary a sale goes in, the sales a summary covers.
+        # Posting per shift or per day: the summary a sale (refund) goes in, the sales (refunds) a
+        # summary covers, the sales summary a refunds summary returns against.
         "summary": selectors.summary_of(membership.store, activity),
         "covered": selectors.covered_by(membership.store, activity),
+        "against": selectors.against_of(membership.store, activity),
     }
     return page(request, membership, "sync/activity_detail.html", context)
 
@@ -150,6 +152,10 @@ def queued_message(waits_for: str) -> str:
     if waits_for == SyncActivity.Kind.TRANSFER_OUT:
         return _(
             "Queued: it goes to Accurate once its transfer sent is there. If that one failed, sync it too."
+        )
+    if waits_for == SyncActivity.Kind.ORDER_SUMMARY:
+        return _(
+            "Queued: it goes to Accurate once its sales summary is there. If that one failed, sync it too."
         )
     if waits_for:
         return _("Queued: it goes to Accurate once its sale is there. If the sale failed, sync it too.")

@@ -11,8 +11,9 @@ leaves it Pending, paused. Every row gets a SyncAttempt. Only rows still Running
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TypedDict
 
 from django.db import transaction
@@ -137,8 +138,13 @@ def outcomes_record(
     bindings: dict[DocumentKey, Binding],
     started_at: datetime,
     now: datetime,
+    unchecked: Mapping[DocumentKey, Decimal] | None = None,
 ) -> None:
-    """Store the batch: bindings first (what Accurate has), then the rows and their attempts."""
+    """Store the batch: bindings first (what Accurate has), then the rows and their attempts.
+
+    A binding saved again loses any total left to check, unless `unchecked` (the documents whose
+    read-back waits for the end of the backlog) names it again."""
+    unchecked = unchecked or {}
     owner = {
         (planned.module, planned.number): row.plan.activity.pk
         for row in rows
@@ -159,13 +165,14 @@ def outcomes_record(
                     accurate_id=binding.accurate_id,
                     payload_hash=binding.payload_hash,
                     activity_id=owner.get((module, number)),
+                    unchecked_total=unchecked.get((module, number)),
                     updated_at=now,
                 )
                 for (module, number), binding in changed.items()
             ],
             update_conflicts=True,
             unique_fields=["store", "database_id", "module", "number"],
-            update_fields=["accurate_id", "payload_hash", "activity", "updated_at"],
+            update_fields=["accurate_id", "payload_hash", "activity", "unchecked_total", "updated_at"],
         )
         rows_record(rows=rows, bindings=bindings, started_at=started_at, now=now)
 

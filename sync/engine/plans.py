@@ -14,7 +14,17 @@ from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 
-from outlets.models import Adjustment, Deposit, Order, OrderLine, Payout, Refund, StockTake, Transfer
+from outlets.models import (
+    Adjustment,
+    Deposit,
+    Order,
+    OrderLine,
+    Payout,
+    Refund,
+    RefundLine,
+    StockTake,
+    Transfer,
+)
 from sync.mappers import (
     Destination,
     MappingProblem,
@@ -225,35 +235,55 @@ def refund_summary_plans(
     for summary_id, refund_id in covered:
         if summary_id is not None and refund_id is not None:
             members.setdefault(summary_id, []).append(refund_id)
-    refunds = LOADERS[Kind.REFUND]([refund_id for ids in members.values() for refund_id in ids])
+    refunds = refunds_loaded([refund_id for ids in members.values() for refund_id in ids])
     against = dict(
         SyncActivity.objects.filter(pk__in=[a.against_id for a in activities]).values_list("pk", "pos_number")
     )
-    plans = []
-    for activity in activities:
-        plan = RowPlan(activity)
-        to = destinations.get(activity.outlet_id or 0)
-        # Always in the same order: the payload, hence its hash, is the same at every try.
-        mine = sorted(
-            (refunds[i] for i in members.get(activity.pk, []) if i in refunds),
-            key=lambda refund: (refund.refunded_at, refund.number),  # type: ignore[attr-defined]
+    return [
+        refund_summary_plan(
+            activity,
+            [refunds[i] for i in members.get(activity.pk, []) if i in refunds],
+            against.get(activity.against_id or 0, ""),
+            destinations,
         )
-        try:
-            if to is None:
-                plan.problem = not_active(activity.outlet.code if activity.outlet else "")
-            elif not mine:
-                plan.problem = "This refunds summary covers no refund any more."
-            else:
-                assert activity.period_date is not None and activity.against_id is not None
-                invoice = invoice_number(to.outlet_code, against[activity.against_id])
-                period = SummaryPeriod(activity.pos_number, activity.period_date)
-                plan.documents = plan_refund_summary(period, mine, to, invoice_no=invoice)  # type: ignore[arg-type]
-                plan.needs = ("sales-invoice", invoice)
-        except MappingProblem as problem:
-            plan.problem = str(problem)
-            plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
-        plans.append(plan)
-    return plans
+        for activity in activities
+    ]
+
+
+def refunds_loaded(refund_ids: Sequence[int]) -> dict[int, Refund]:
+    """These refunds, with what a refunds summary's mapper reads."""
+    lines = Prefetch("lines", queryset=RefundLine.objects.select_related("product"))
+    refunds = Refund.objects.filter(pk__in=refund_ids).select_related("outlet", "order__outlet")
+    return {refund.pk: refund for refund in refunds.prefetch_related(lines)}
+
+
+def refund_summary_plan(
+    activity: SyncActivity,
+    refunds: Sequence[Refund],
+    against_number: str,
+    destinations: Mapping[int, Destination],
+) -> RowPlan:
+    """One refunds summary row's plan from its refunds, against the invoice of the sales summary
+    numbered `against_number` (the engine's, or the preview's "last day")."""
+    plan = RowPlan(activity)
+    to = destinations.get(activity.outlet_id or 0)
+    # Always in the same order: the payload, hence its hash, is the same at every try.
+    mine = sorted(refunds, key=lambda refund: (refund.refunded_at, refund.number))
+    try:
+        if to is None:
+            plan.problem = not_active(activity.outlet.code if activity.outlet else "")
+        elif not mine:
+            plan.problem = "This refunds summary covers no refund any more."
+        else:
+            assert activity.period_date is not None
+            invoice = invoice_number(to.outlet_code, against_number)
+            period = SummaryPeriod(activity.pos_number, activity.period_date)
+            plan.documents = plan_refund_summary(period, mine, to, invoice_no=invoice)
+            plan.needs = ("sales-invoice", invoice)
+    except MappingProblem as problem:
+        plan.problem = str(problem)
+        plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
+    return plan
 
 
 def sales_loaded(order_ids: Sequence[int]) -> dict[int, Order]:

@@ -30,9 +30,19 @@ class Pusher:
     """Sends the documents of a batch of rows (all of one kind) and keeps what Accurate answered."""
 
     def __init__(
-        self, client: AccurateClient, plans: Sequence[RowPlan], bindings: dict[DocumentKey, Binding]
+        self,
+        client: AccurateClient,
+        plans: Sequence[RowPlan],
+        bindings: dict[DocumentKey, Binding],
+        *,
+        defer_total_reads: bool = False,
     ) -> None:
         self.client = client
+        # In a backlog, a total the save's answer did not carry is read back after the backlog is
+        # sent, not with a list.do of its own per batch (sync/engine/totals_check.py).
+        self.defer_total_reads = defer_total_reads
+        # The documents whose total is left to read, with the POS total to compare it with.
+        self.unchecked: dict[DocumentKey, Decimal] = {}
         self.rows = [RowProgress(plan, lookup=plan.activity.needs_lookup) for plan in plans]
         self.bindings = bindings  # updated as documents land; the caller stores the changes
         self.changed: dict[DocumentKey, Binding] = {}

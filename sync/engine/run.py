@@ -17,15 +17,16 @@ from iseller_accurate.logs import log_context
 from mapping.models import Connection
 from mapping.services.credentials import accurate_client_for, connection_needs_reconnect
 from sync.destinations import destinations_for
-from sync.engine.claim import LeaseKeeper, activities_claim, lane_give_back, lane_take
+from sync.engine.claim import CLAIM_LIMIT, LeaseKeeper, activities_claim, lane_give_back, lane_take
 from sync.engine.fairness import batch_answered, lanes_for, request_answered
 from sync.engine.orphans import activities_take_back, running_timeout
 from sync.engine.outcomes import outcomes_record, outcomes_record_crash
 from sync.engine.plans import DocumentKey, RowPlan, row_plans_for
 from sync.engine.progress import Binding
 from sync.engine.push import Pusher
+from sync.engine.totals_check import totals_check, unchecked_bindings
 from sync.mappers import Destination
-from sync.models import AccurateBinding, Outcome, SyncActivity
+from sync.models import AccurateBinding, Outcome, PushLease, SyncActivity
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +75,14 @@ def batch_push(
     client: AccurateClient,
     destinations: dict[int, Destination],
     activities: Sequence[SyncActivity],
+    defer_total_reads: bool = False,
 ) -> Pusher:
     """Map, push and record one claimed batch."""
     assert connection.database_id is not None
     started_at = timezone.now()
     plans = row_plans_for(activities, destinations)
     bindings = bindings_for(connection.store_id, connection.database_id, plans)
-    pusher = Pusher(client, plans, bindings)
+    pusher = Pusher(client, plans, bindings, defer_total_reads=defer_total_reads)
     rows = pusher.run()
     outcomes_record(
         store_id=connection.store_id,
@@ -91,6 +93,7 @@ def batch_push(
         bindings=pusher.bindings,
         started_at=started_at,
         now=timezone.now(),
+        unchecked=pusher.unchecked,
     )
     return pusher
 
@@ -137,12 +140,20 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
         now = timezone.now()
         activities = activities_claim(store_id=connection.store_id, now=now, holder=holder)
         if not activities:
-            return RunResult(batches, again_in=next_due_in(connection.store_id, now))
+            after = _after_backlog(connection, client, batches, until=started + budget_s, now=now)
+            if after is None:
+                continue  # rows whose totals differ are due again: push them now
+            return after
         answered = replace(client.answered)
         batch_started = time.monotonic()
         try:
             pusher = batch_push(
-                connection=connection, client=client, destinations=destinations, activities=activities
+                connection=connection,
+                client=client,
+                destinations=destinations,
+                activities=activities,
+                # A full batch is a backlog: its totals are read once the backlog is sent.
+                defer_total_reads=len(activities) >= CLAIM_LIMIT,
             )
         except Exception as error:  # a bug of ours: the rows must not stay Running without a reason
             logger.exception("push of %s rows of store %s failed", len(activities), connection.store_id)
@@ -172,3 +183,35 @@ def _push_batches(connection: Connection, holder: str, keeper: LeaseKeeper, budg
         if changed:
             return RunResult(batches, more=True)  # fast again: the successor fills every lane
     return RunResult(batches, more=True)
+
+
+# Totals left to read wait for the other lanes' last batches; this task looks again after this long.
+READ_BACK_AFTER_S = 1.0
+
+
+def _after_backlog(
+    connection: Connection, client: AccurateClient, batches: int, *, until: float, now: datetime
+) -> RunResult | None:
+    """Nothing is due: the backlog is in Accurate. Read back the totals its answers did not give,
+    once no other lane is still pushing (their requests go first; the last lane reads). None when
+    that sent rows back to be checked and corrected: they are due now."""
+    if unchecked_bindings(connection).exists():
+        if lanes_pushing(connection, now):
+            return RunResult(batches, again_in=READ_BACK_AFTER_S)
+        read = totals_check(connection, client, until=until)
+        if read.again:
+            return None
+        if not read.done:
+            return RunResult(batches, more=True)
+    return RunResult(batches, again_in=next_due_in(connection.store_id, now))
+
+
+def lanes_pushing(connection: Connection, now: datetime) -> bool:
+    """Whether another lane of the connection holds claimed rows (a dead worker's lease has expired:
+    its rows do not count)."""
+    live = PushLease.objects.filter(connection=connection, held_until__gte=now).exclude(holder="")
+    return SyncActivity.objects.filter(
+        store_id=connection.store_id,
+        status=SyncActivity.Status.RUNNING,
+        claimed_by__in=live.values("holder"),
+    ).exists()

@@ -87,7 +87,7 @@ def correctable(planned: Planned) -> bool:
 
 def stage_verify(pusher: Pusher, groups: Mapping[DocumentKey, Group]) -> None:
     """Check the stage's documents that are in Accurate; correct the invoices that differ."""
-    due = {
+    due: dict[DocumentKey, Group] = {
         key: (planned, rows)
         for key, (planned, rows) in groups.items()
         if planned.expected_total is not None
@@ -95,6 +95,12 @@ def stage_verify(pusher: Pusher, groups: Mapping[DocumentKey, Group]) -> None:
         and key in pusher.bindings
         and any(row.alive for row in rows)
     }
+    for key in deferred(pusher, due):
+        planned, rows = due.pop(key)
+        assert planned.expected_total is not None
+        pusher.unchecked[key] = cents(planned.expected_total)
+        for row in rows:
+            row.notes.append(deferred_note(key))
     if not due:
         return
     totals = totals_read(pusher, due)
@@ -113,6 +119,21 @@ def stage_verify(pusher: Pusher, groups: Mapping[DocumentKey, Group]) -> None:
         else:
             for row in after.rows:
                 row.notes.append(corrected_note(before))
+
+
+def deferred(pusher: Pusher, due: Mapping[DocumentKey, Group]) -> list[DocumentKey]:
+    """The documents whose read-back waits for the end of the backlog: saved in this batch (a
+    document sent again or found by a lookup is read now) without a total in Accurate's answer."""
+    if not pusher.defer_total_reads:
+        return []
+    return [key for key in due if key in pusher.changed and key not in pusher.totals]
+
+
+def deferred_note(key: DocumentKey) -> str:
+    return (
+        f"Accurate's answer did not give the total of {label_of(key[0])} {key[1]}: it is read back "
+        "once the rest of the backlog is in Accurate, and the document is sent again if it differs."
+    )
 
 
 def corrected_note(before: Checked) -> str:

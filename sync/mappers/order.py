@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from outlets.models import Order, OrderLine, Product
@@ -72,6 +73,21 @@ def with_expenses(
     if difference:
         payload["detailExpense"].append(expense_line(to, "rounding_account_no", ROUNDING, difference))
     return payload
+
+
+class TaxMode(StrEnum):
+    """How a sale's invoice carries PPN: its header's `taxable` and `inclusiveTax` (`invoice_payload`)."""
+
+    UNTAXED = "untaxed"  # no PPN: whatever its inclusive flag, there is no tax to include
+    EXCLUSIVE = "exclusive"  # PPN added on top of the prices
+    INCLUSIVE = "inclusive"  # PPN inside the prices
+
+
+def tax_mode(order: Order) -> TaxMode:
+    """The tax mode of the sale's invoice, as `invoice_payload` sets its header."""
+    if not order.tax > ZERO:
+        return TaxMode.UNTAXED
+    return TaxMode.INCLUSIVE if order.tax_inclusive else TaxMode.EXCLUSIVE
 
 
 def tax_name(to: Destination, taxed: bool) -> dict[str, str]:

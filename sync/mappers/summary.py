@@ -10,7 +10,9 @@ Built from the per-sale mapper's own pieces (`order.item_fields`, `order.with_ex
 - the service charges summed on one expense line, and the rounding line taking whatever Accurate's
   arithmetic would leave apart from the sum of the sales' POS totals — the summary's POS figure,
   which the engine checks Accurate's total against after the save;
-- a receipt per payment method (iSellerPay into its clearing account, as for one sale).
+- a receipt per payment method (iSellerPay into its clearing account, as for one sale);
+- the header's tax mode (no PPN, PPN added, PPN inside the prices) its sales' one: the sales of a
+  period with another tax mode are in a part of their own (`sync.summaries`), so the PPN is right.
 
 The invoice goes to the walk-in customer: a summary is no one customer's.
 """
@@ -69,7 +71,7 @@ def summary_invoice(
     period: SummaryPeriod, orders: Sequence[Order], to: Destination, customer: str
 ) -> dict[str, Any]:
     warehouse = problems.required(to, "warehouse_name")
-    taxed = any(order.tax > ZERO for order in orders)
+    taxed, inclusive = summary_tax(orders)
     payload: dict[str, Any] = {
         "number": invoice_number(to.outlet_code, period.pos_number),
         "transDate": f"{period.day:%d/%m/%Y}",
@@ -77,9 +79,7 @@ def summary_invoice(
         "branchName": problems.required(to, "branch_name"),
         "description": f"iSeller {to.outlet_code} sales summary {period.pos_number} ({len(orders)} sales)",
         "taxable": taxed,
-        # [U] One invoice has one tax mode: the sales' own when they agree (an outlet's usually do).
-        # Mixed, the first sale's; the rounding line then keeps the total exact.
-        "inclusiveTax": orders[0].tax_inclusive if orders else False,
+        "inclusiveTax": inclusive,
         **tax_name(to, taxed),
         "cashDiscount": sum((order.order_discount for order in orders), ZERO),
         "detailItem": summed_lines(orders, warehouse),
@@ -87,6 +87,15 @@ def summary_invoice(
     service_charge = sum((order.service_charge for order in orders), ZERO)
     total = sum((order.total for order in orders), ZERO)
     return with_expenses(payload, to, service_charge=service_charge, total=total)
+
+
+def summary_tax(orders: Sequence[Order]) -> tuple[bool, bool]:
+    """The invoice's `taxable` and `inclusiveTax`. One invoice has one tax mode, and a summary covers
+    sales of one tax mode (`sync.summaries` opens a part per mode), so the PPN Accurate computes is the
+    sales' own. A summary opened before tax modes were kept apart may mix them: it takes its first
+    taxed sale's, and its rounding line keeps the total exact (not the PPN)."""
+    taxed = [order for order in orders if order.tax > ZERO]
+    return bool(taxed), bool(taxed) and taxed[0].tax_inclusive
 
 
 def summed_lines(orders: Sequence[Order], warehouse: str) -> list[dict[str, Any]]:

@@ -62,28 +62,28 @@ def plan_summary_void(order: Order, to: Destination, *, invoice_no: str) -> list
             for line, share in zip(lines, shares, strict=True)
         ],
     }
-    # The goods' part of the sale: its service charge and the POS's rounding stay on the summary.
-    expected = order.total - order.service_charge - order.rounding
+    expected = void_goods(order)
     number = payload["number"]
     returned = Planned(SALES_RETURN, BULK_SAVE, number, payload, RETURN_STAGE, expected_total=expected)
     return [returned, *plan_void_payments(order, to, return_no=number, goods=expected)]
 
 
+def void_goods(order: Order) -> Decimal:
+    """The goods' part of the sale, its return's total: its service charge and the POS's rounding
+    stay on the summary."""
+    goods: Decimal = order.total - order.service_charge - order.rounding
+    return goods
+
+
 def plan_void_payments(order: Order, to: Destination, *, return_no: str, goods: Decimal) -> list[Planned]:
     """The money the voided sale took, paid back per payment method (`order` with its payments)."""
-    rounding = order.rounding
-    debits = [
-        ("refund_account_no", goods + min(rounding, ZERO), f"Sales return {return_no}"),
-        ("service_charge_account_no", order.service_charge, "Service charge"),
-        ("rounding_account_no", max(rounding, ZERO), "Rounding"),
+    owed = [
+        (problems.required(to, field), amount, name)
+        for field, amount, name in debits(order, goods, return_no)
     ]
-    owed = [(problems.required(to, field), amount, name) for field, amount, name in debits if amount > ZERO]
     planned = []
     trans = trans_date(order.voided_at or order.ordered_at, to.zone)
-    for method, paid in paid_by_method(order).items():
-        lines, owed = allocate(paid, owed)
-        if not lines:
-            continue
+    for method, lines in per_method(order, owed):
         payload: dict[str, Any] = {
             "number": void_payment_number(to.outlet_code, order.number, method),
             "transDate": trans,
@@ -96,13 +96,46 @@ def plan_void_payments(order: Order, to: Destination, *, return_no: str, goods: 
                 for account, amount, name in lines
             ],
         }
-        amount = sum((amount for _a, amount, _n in lines), ZERO)
         number = payload["number"]
-        planned.append(Planned(OTHER_PAYMENT, BULK_SAVE, number, payload, REFUND_PAYMENT_STAGE, amount))
+        planned.append(Planned(OTHER_PAYMENT, BULK_SAVE, number, payload, REFUND_PAYMENT_STAGE, paid(lines)))
     return planned
 
 
-Line = tuple[str, Decimal, str]  # account no, amount, name
+def void_paid_back(order: Order) -> dict[str, Decimal]:
+    """What each `…-VOID-<method>` other payment of the voided sale pays back, per payment method
+    (`order` with its payments): the figures the reconciliation expects in Accurate."""
+    owed = debits(order, void_goods(order), return_no="")
+    return {method: paid(lines) for method, lines in per_method(order, owed)}
+
+
+Line = tuple[str, Decimal, str]  # account no (or the Destination field naming it), amount, name
+
+
+def debits(order: Order, goods: Decimal, return_no: str) -> list[Line]:
+    """What the money back debits, in order, by the Destination field naming each account: the refund
+    account for the goods (less a rounding down), the service charge, a rounding up; zeros left out."""
+    rounding = order.rounding
+    lines = [
+        ("refund_account_no", goods + min(rounding, ZERO), f"Sales return {return_no}"),
+        ("service_charge_account_no", order.service_charge, "Service charge"),
+        ("rounding_account_no", max(rounding, ZERO), "Rounding"),
+    ]
+    return [line for line in lines if line[1] > ZERO]
+
+
+def per_method(order: Order, owed: list[Line]) -> list[tuple[str, list[Line]]]:
+    """The sale's payments method by method, each taking the lines still owed in order: what each
+    method's other payment debits (a method left with nothing to pay back has none)."""
+    found = []
+    for method, amount in paid_by_method(order).items():
+        lines, owed = allocate(amount, owed)
+        if lines:
+            found.append((method, lines))
+    return found
+
+
+def paid(lines: Sequence[Line]) -> Decimal:
+    return sum((amount for _account, amount, _name in lines), ZERO)
 
 
 def allocate(amount: Decimal, owed: list[Line]) -> tuple[list[Line], list[Line]]:

@@ -20,7 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from mapping.models import Connection
-from sync.models import SyncActivity
+from sync.models import AccurateBinding, SyncActivity
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class Backlog:
     store: str  # the store's slug
     due: int  # Pending documents whose due time has come
     oldest_due_at: datetime | None
+    unread: int = 0  # documents in Accurate whose total is still to be read back (after a backlog)
 
 
 def connection_backlogs(*, now: datetime) -> list[Backlog]:
@@ -47,8 +48,14 @@ def connection_backlogs(*, now: datetime) -> list[Backlog]:
         .values_list("store_id", "count", "oldest")
     )
     by_store = {store_id: (count, oldest) for store_id, count, oldest in due}
+    unread = dict(
+        AccurateBinding.objects.filter(unchecked_total__isnull=False, store_id__in=watched.values("store_id"))
+        .values("store_id")
+        .annotate(count=Count("id"))
+        .values_list("store_id", "count")
+    )
     return [
-        Backlog(slug, *by_store.get(store_id, (0, None)))
+        Backlog(slug, *by_store.get(store_id, (0, None)), unread=unread.get(store_id, 0))
         for store_id, slug in watched.order_by("store__slug").values_list("store_id", "store__slug")
     ]
 
@@ -81,8 +88,15 @@ class BacklogCollector(Collector):
             "Seconds since the store's oldest due document became due; 0 with none due.",
             labels=["store"],
         )
+        unread = GaugeMetricFamily(
+            "iseller_accurate_sync_totals_unread_documents",
+            "Documents in Accurate whose total is still to be read back and compared with the POS "
+            "(left for after a backlog when the save's answer did not carry it).",
+            labels=["store"],
+        )
         for backlog in backlogs:
             due.add_metric([backlog.store], backlog.due)
+            unread.add_metric([backlog.store], backlog.unread)
             waited = 0.0 if backlog.oldest_due_at is None else (now - backlog.oldest_due_at).total_seconds()
             oldest.add_metric([backlog.store], round(max(waited, 0.0), 3))
         connections = GaugeMetricFamily(
@@ -93,4 +107,4 @@ class BacklogCollector(Collector):
         )
         for status, count in statuses.items():
             connections.add_metric([status], count)
-        yield from (due, oldest, connections)
+        yield from (due, oldest, unread, connections)

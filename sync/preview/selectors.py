@@ -87,7 +87,7 @@ def activity_preview(store: Store, activity: SyncActivity) -> RowPreview | None:
     if activity.store_id != store.pk or activity.status not in NOT_SENT or activity.kind == Kind.PRODUCT_PUSH:
         return None
     if activity.summary_id is not None:
-        return None  # a sale in a sales summary: its summary's page shows what it becomes
+        return None  # a sale (refund) in a summary: its summary's page shows what it becomes
     return previews(store, [activity], mapped_destinations_for(store))[0]
 
 

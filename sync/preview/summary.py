@@ -1,26 +1,29 @@
 """The outlet mapping page's preview in a summary mode: what the outlet's last day of sales would
-have become, one summary per shift or for the day, planned by the engine's own `summary_plan` (the
-function `row_plans_for` calls for a summary row) with the mapping as saved. Nothing is written:
-the summaries shown are unsaved rows."""
+have become, one summary per shift or for the day (a part per tax mode, numbered in the order their
+first sale came), each followed by the refunds summary of its refunds given in its period, planned by
+the engine's own `summary_plan` and `refund_summary_plan` (the functions `row_plans_for` calls for
+summary rows) with the mapping as saved. Nothing is written: the summaries shown are unsaved rows."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from mapping.models import OutletMapping
-from outlets.models import Order, Outlet, Store
-from sync.engine.plans import RowPlan, sales_loaded, summary_plan
+from outlets.models import Order, Outlet, Refund, Store
+from sync.engine.plans import RowPlan, refund_summary_plan, refunds_loaded, sales_loaded, summary_plan
 from sync.mappers import Destination
 from sync.models import SyncActivity
-from sync.summaries import Period, period_of
+from sync.summaries import Period, period_of, within
 
 Kind = SyncActivity.Kind
 
 
 def last_day_plans(store: Store, outlet_id: int, destinations: Mapping[int, Destination]) -> list[RowPlan]:
-    """The outlet's last local day of completed sales as the summaries its posting mode makes; []
-    when it posts one invoice per sale or has no sale yet."""
+    """The outlet's last local day of completed sales as the summaries its posting mode makes, each
+    sales summary followed by its refunds summary when it has one; [] when the outlet posts one
+    invoice per sale or has no sale yet."""
     mapping = OutletMapping.objects.filter(outlet_id=outlet_id, outlet__store=store).first()
     if mapping is None or mapping.posting_mode == OutletMapping.PostingMode.PER_SALE:
         return []
@@ -32,18 +35,60 @@ def last_day_plans(store: Store, outlet_id: int, destinations: Mapping[int, Dest
     day = latest.ordered_at.astimezone(outlet.zone).date()
     midnight = datetime.combine(day, time(0), tzinfo=outlet.zone)
     periods: dict[Period, list[int]] = {}
-    for order in sales.filter(ordered_at__gte=midnight, ordered_at__lt=midnight + timedelta(days=1)):
+    day_sales = sales.filter(ordered_at__gte=midnight, ordered_at__lt=midnight + timedelta(days=1))
+    for order in day_sales.order_by("ordered_at", "number"):
         periods.setdefault(period_of(order, mapping.posting_mode, outlet), []).append(order.pk)
     loaded = sales_loaded([pk for ids in periods.values() for pk in ids])
     plans = []
-    for period, ids in sorted(periods.items()):
-        unsaved = SyncActivity(
-            store=store,
-            outlet=outlet,
-            kind=Kind.ORDER_SUMMARY,
-            pos_number=period.pos_number(1),
-            period_date=period.day,
-            status=SyncActivity.Status.PENDING,
-        )
-        plans.append(summary_plan(unsaved, [loaded[pk] for pk in ids if pk in loaded], destinations))
+    for period, part in numbered(periods):
+        summary = unsaved(store, outlet, Kind.ORDER_SUMMARY, period.pos_number(part), period)
+        mine = [loaded[pk] for pk in periods[period] if pk in loaded]
+        plans.append(summary_plan(summary, mine, destinations))
+        plans.extend(returns_plans(summary, mine, outlet, destinations))
     return plans
+
+
+def numbered(periods: Mapping[Period, list[int]]) -> list[tuple[Period, int]]:
+    """Each period of one tax mode with its part: a shift's (a day's) parts numbered in the order of
+    their first sale (`periods` lists them in that order), as the sales would have opened them."""
+    parts: dict[Period, int] = {}
+    found = []
+    for period in periods:
+        whole = replace(period, tax="")
+        parts[whole] = parts.get(whole, 0) + 1
+        found.append((period, parts[whole]))
+    return sorted(found, key=lambda pair: (replace(pair[0], tax=""), pair[1]))
+
+
+def returns_plans(
+    summary: SyncActivity, sales: Sequence[Order], outlet: Outlet, destinations: Mapping[int, Destination]
+) -> list[RowPlan]:
+    """The refunds summary of the sales summary `summary`: its sales' refunds given at the outlet in
+    its period; [] when there are none."""
+    ids = Refund.objects.filter(order__in=[sale.pk for sale in sales], outlet=outlet).values_list(
+        "pk", flat=True
+    )
+    mine = [refund for refund in refunds_loaded(list(ids)).values() if within(refund, summary, outlet)]
+    if not mine:
+        return []
+    assert summary.period_date is not None
+    # Against a sales summary not saved (no id): `against` only says it is a refunds summary.
+    period = Period(
+        summary.period_date, summary.period_shift_id or 0, against=-1, against_number=summary.pos_number
+    )
+    returns = unsaved(summary.store, outlet, Kind.REFUND_SUMMARY, period.pos_number(1), period)
+    return [refund_summary_plan(returns, mine, summary.pos_number, destinations)]
+
+
+def unsaved(store: Store, outlet: Outlet, kind: str, pos_number: str, period: Period) -> SyncActivity:
+    """A summary row as the engine would write it, not saved."""
+    return SyncActivity(
+        store=store,
+        outlet=outlet,
+        kind=kind,
+        pos_number=pos_number,
+        period_date=period.day,
+        period_shift_id=period.shift_id or None,
+        period_tax=period.tax,
+        status=SyncActivity.Status.PENDING,
+    )

@@ -20,6 +20,7 @@ from sync.mappers.types import (
     ITEM_ADJUSTMENT,
     ITEM_TRANSFER,
     OTHER_DEPOSIT,
+    OTHER_PAYMENT,
     SALES_INVOICE,
     SALES_RECEIPT,
     SALES_RETURN,
@@ -28,7 +29,15 @@ from sync.mappers.types import (
 from . import figures
 from .figures import Doc, moved
 
-MODULES = (SALES_INVOICE, SALES_RECEIPT, SALES_RETURN, OTHER_DEPOSIT, ITEM_TRANSFER, ITEM_ADJUSTMENT)
+MODULES = (
+    SALES_INVOICE,
+    SALES_RECEIPT,
+    SALES_RETURN,
+    OTHER_DEPOSIT,
+    OTHER_PAYMENT,
+    ITEM_TRANSFER,
+    ITEM_ADJUSTMENT,
+)
 # [S] filter.<field>.op / val[n] on list.do, dates dd/MM/yyyy. [U] Whether Accurate filters on
 # branchName: every row is checked again here, so a filter it ignores costs pages, never a wrong count.
 DATE_FILTER = "transDate"
@@ -42,6 +51,9 @@ AMOUNT_FIELDS: dict[str, tuple[str, ...]] = {
     SALES_RECEIPT: ("chequeAmount", "totalAmount"),
     SALES_RETURN: ("totalAmount",),
     OTHER_DEPOSIT: ("totalAmount",),
+    # [U] An other payment's total: `totalAmount` as the engine reads it after a save (and the
+    # sandbox answers), else `amount`, the name of its lines' figure, should Accurate use it there too.
+    OTHER_PAYMENT: ("totalAmount", "amount"),
 }
 # [U] Whether list.do returns a document's lines when asked for `detailItem`: when a row comes back
 # without them, its lines are read with detail.do (one more call per stock document of the outlet).
@@ -55,8 +67,14 @@ ROLE_OF_MODULE = {
     SALES_RECEIPT: figures.RECEIPT,
     SALES_RETURN: figures.RETURN,
     OTHER_DEPOSIT: figures.DEPOSIT,
+    OTHER_PAYMENT: figures.MONEY_OUT,
 }
+# Modules whose number ends with the payment method's code (`…-CASH`): a receipt, money paid back.
+METHOD_SUFFIXED = (SALES_RECEIPT, OTHER_PAYMENT)
 STOCK_TAKE_SUFFIX = "-ST"  # sync/mappers/numbers.py stock_take_number
+# Other payments not compared yet: an iSellerPay payout's MDR fee (numbers.payout_fee_number).
+# They are read with the module and left out, neither the outlet's nor "in Accurate only".
+NOT_COMPARED_SUFFIXES = {OTHER_PAYMENT: ("-MDR",)}
 METHOD_OF_CODE = {f"-{code}": method for method, code in METHOD_CODES.items()}
 
 Row = dict[str, Any]
@@ -102,11 +120,20 @@ def on_day(row: Row, day: date, branch: str) -> bool:
     return name in (None, "") or str(name).strip() == branch
 
 
+def compared(module: str, row: Row) -> bool:
+    """Whether the reconciliation compares this document (see NOT_COMPARED_SUFFIXES)."""
+    return not str(row.get("number") or "").endswith(NOT_COMPARED_SUFFIXES.get(module, ()))
+
+
 def read_day(client: accurate.AccurateClient, *, day: date, branch: str) -> dict[str, list[Row]]:
     """Each module's documents of `day` in `branch`, every page."""
     filters = {DATE_FILTER: Filter.equal(day), BRANCH_FILTER: Filter.equal(branch)}
     return {
-        module: [row for row in client.list(module, fields_of(module), filters) if on_day(row, day, branch)]
+        module: [
+            row
+            for row in client.list(module, fields_of(module), filters)
+            if on_day(row, day, branch) and compared(module, row)
+        ]
         for module in MODULES
     }
 
@@ -161,7 +188,7 @@ def role_of(module: str, row: Row, expected: Doc | None) -> tuple[str, str]:
     number = str(row.get("number") or "")
     if module in ROLE_OF_MODULE:
         method = next((m for suffix, m in METHOD_OF_CODE.items() if number.endswith(suffix)), "")
-        return ROLE_OF_MODULE[module], method if module == SALES_RECEIPT else ""
+        return ROLE_OF_MODULE[module], method if module in METHOD_SUFFIXED else ""
     if module == ITEM_TRANSFER:
         kind = str(row.get("itemTransferType") or "")
         return (figures.TRANSFER_IN if kind == "TRANSFER_IN" else figures.TRANSFER_OUT), ""
@@ -184,6 +211,7 @@ def doc_of(
     warehouse: str,
     activity_id: int | None = None,
     note: str = "",
+    pos_number: str = "",
 ) -> Doc:
     """One Accurate document as the comparison reads it."""
     role, method = role_of(module, row, expected)
@@ -198,7 +226,7 @@ def doc_of(
         method=method,
         amount=amount,
         quantities=quantities,
-        pos_number=expected.pos_number if expected else "",
+        pos_number=expected.pos_number if expected else pos_number,
         activity_id=expected.activity_id if expected else activity_id,
         accurate_id=int(row["id"]) if row.get("id") is not None else None,
         note=note,

@@ -26,18 +26,28 @@ class Checked:
     unsynced: int
 
 
-def owners_of(
-    store_id: int, database_id: int, numbers: Sequence[Key]
-) -> dict[Key, tuple[int | None, int | None]]:
-    """Of these Accurate documents, the ones the sync made: (module, number) → (the outlet of the row
-    that made it, that row's id)."""
+@dataclass(frozen=True)
+class Owner:
+    """The sync row that made an Accurate document: its outlet, its id, its POS number."""
+
+    outlet_id: int | None
+    activity_id: int | None
+    pos_number: str = ""
+
+
+def owners_of(store_id: int, database_id: int, numbers: Sequence[Key]) -> dict[Key, Owner]:
+    """Of these Accurate documents, the ones the sync made: (module, number) → the row that made it."""
     if not numbers:
         return {}
     wanted = set(numbers)
     bound = AccurateBinding.objects.filter(
         store_id=store_id, database_id=database_id, number__in={number for _, number in wanted}
-    ).values_list("module", "number", "activity__outlet_id", "activity_id")
-    return {(m, n): (outlet_id, activity_id) for m, n, outlet_id, activity_id in bound if (m, n) in wanted}
+    ).values_list("module", "number", "activity__outlet_id", "activity_id", "activity__pos_number")
+    return {
+        (m, n): Owner(outlet_id, activity_id, pos_number or "")
+        for m, n, outlet_id, activity_id, pos_number in bound
+        if (m, n) in wanted
+    }
 
 
 def prefix_test(outlet: Outlet) -> Callable[[str], bool]:
@@ -60,13 +70,14 @@ class Place:
     ours: bool
     activity_id: int | None = None
     note: str = ""
+    pos_number: str = ""
 
 
 def place(
     key: Key,
     *,
     expected: bool,
-    owner: tuple[int | None, int | None] | None,
+    owner: Owner | None,
     outlet_id: int,
     voided: bool,
     owns_prefix: bool,
@@ -79,9 +90,9 @@ def place(
     if expected:
         return Place(ours=True)
     if owner is not None:
-        outlet, activity_id = owner
-        mine = outlet == outlet_id or (outlet is None and owns_prefix)
-        return Place(ours=True, activity_id=activity_id, note=note) if mine else None
+        mine = owner.outlet_id == outlet_id or (owner.outlet_id is None and owns_prefix)
+        found = Place(ours=True, activity_id=owner.activity_id, note=note, pos_number=owner.pos_number)
+        return found if mine else None
     if voided:
         return Place(ours=True, note=note)
     return Place(ours=False) if owns_prefix else None
@@ -122,6 +133,7 @@ def check(
                 warehouse=mapping.warehouse_name,
                 activity_id=where.activity_id,
                 note=where.note,
+                pos_number=where.pos_number,
             )
             (ours if where.ours else only).append(doc)
     return Checked(compare(pos.expected, ours, only), pos.unsynced)

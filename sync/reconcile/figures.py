@@ -16,6 +16,9 @@ SALE = "sale"
 RECEIPT = "receipt"
 RETURN = "return"
 DEPOSIT = "deposit"
+# An other payment of money paid back: a refund's (`…-OUT`), a refunds summary's per refund method
+# (`…-RET-CASH`), a voided sale's per payment method after its summary was sent (`…-VOID-CASH`).
+MONEY_OUT = "money_out"
 TRANSFER_OUT = "transfer_out"
 TRANSFER_IN = "transfer_in"
 ADJUSTMENT = "adjustment"
@@ -60,7 +63,7 @@ class Doc:
     module: str
     number: str
     role: str
-    method: str = ""  # a receipt's POS payment method
+    method: str = ""  # a receipt's POS payment method, or the method money was paid back by
     amount: Decimal | None = None  # money documents
     # Stock documents: the signed quantity per item moved in the outlet's warehouse. None for a stock
     # take: it carries counted targets, not movements, so only its presence is compared.
@@ -93,6 +96,7 @@ class Figures:
     receipts: dict[str, Tally] = field(default_factory=dict)  # per POS payment method
     returns: Tally = field(default_factory=Tally)
     deposits: Tally = field(default_factory=Tally)
+    money_out: dict[str, Tally] = field(default_factory=dict)  # per POS payment (refund) method
     transfers_out: dict[str, Decimal] = field(default_factory=dict)
     transfers_in: dict[str, Decimal] = field(default_factory=dict)
     adjustments: dict[str, Decimal] = field(default_factory=dict)
@@ -107,6 +111,8 @@ class Figures:
             self.returns.add(doc.amount)
         elif doc.role == DEPOSIT:
             self.deposits.add(doc.amount)
+        elif doc.role == MONEY_OUT:
+            self.money_out.setdefault(doc.method, Tally()).add(doc.amount)
         elif doc.role == STOCK_TAKE:
             self.stock_takes += 1
         elif doc.quantities is not None:
@@ -128,6 +134,7 @@ class Figures:
             "receipts": {method: tally(t) for method, t in sorted(self.receipts.items())},
             "returns": tally(self.returns),
             "deposits": tally(self.deposits),
+            "money_out": {method: tally(t) for method, t in sorted(self.money_out.items())},
             "transfers_out": stock(self.transfers_out),
             "transfers_in": stock(self.transfers_in),
             "adjustments": stock(self.adjustments),
@@ -148,6 +155,8 @@ class Figures:
             receipts={str(m): tally(t) for m, t in (data.get("receipts") or {}).items()},
             returns=tally(data.get("returns")),
             deposits=tally(data.get("deposits")),
+            # Absent from checks recorded before money out was compared.
+            money_out={str(m): tally(t) for m, t in (data.get("money_out") or {}).items()},
             transfers_out=stock(data.get("transfers_out")),
             transfers_in=stock(data.get("transfers_in")),
             adjustments=stock(data.get("adjustments")),

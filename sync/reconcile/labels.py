@@ -35,6 +35,8 @@ ROLE_LABELS: dict[str, Promise] = {
     figures.RECEIPT: _("Sales receipt"),
     figures.RETURN: _("Sales return"),
     figures.DEPOSIT: _("Other deposit"),
+    # An other payment (Pembayaran Lain) paying a refund or a voided sale's money back.
+    figures.MONEY_OUT: _("Money paid back (other payment)"),
     figures.TRANSFER_OUT: _("Transfer sent"),
     figures.TRANSFER_IN: _("Transfer received"),
     figures.ADJUSTMENT: _("Stock adjustment"),
@@ -75,17 +77,25 @@ def _stock_lines(label: Promise, pos: dict[str, Decimal], accurate: dict[str, De
     ]
 
 
-def figure_lines(pos: Figures, accurate: Figures) -> list[FigureLine]:
-    """Both sides line by line: counts and totals of money documents, receipts per payment method,
-    quantities moved per item."""
-    lines = _tally_lines(_("Sales invoices"), _("Sales total"), pos.sales, accurate.sales)
-    for method in sorted(pos.receipts.keys() | accurate.receipts.keys()):
-        pos_total = pos.receipts.get(method, Tally()).total
-        accurate_total = accurate.receipts.get(method, Tally()).total
-        lines.append(
-            FigureLine(f"{_('Receipts')} · {method_label(method)}", pos_total, accurate_total, money=True)
+def _method_lines(label: Promise, pos: dict[str, Tally], accurate: dict[str, Tally]) -> list[FigureLine]:
+    return [
+        FigureLine(
+            f"{label} · {method_label(method)}",
+            pos.get(method, Tally()).total,
+            accurate.get(method, Tally()).total,
+            money=True,
         )
+        for method in sorted(pos.keys() | accurate.keys())
+    ]
+
+
+def figure_lines(pos: Figures, accurate: Figures) -> list[FigureLine]:
+    """Both sides line by line: counts and totals of money documents, receipts and money paid back
+    per payment method, quantities moved per item."""
+    lines = _tally_lines(_("Sales invoices"), _("Sales total"), pos.sales, accurate.sales)
+    lines += _method_lines(_("Receipts"), pos.receipts, accurate.receipts)
     lines += _tally_lines(_("Sales returns"), _("Returns total"), pos.returns, accurate.returns)
+    lines += _method_lines(_("Money paid back"), pos.money_out, accurate.money_out)
     lines += _tally_lines(_("Other deposits"), _("Deposits total"), pos.deposits, accurate.deposits)
     lines.append(FigureLine(str(_("Stock takes")), pos.stock_takes, accurate.stock_takes))
     lines += _stock_lines(_("Transfers sent"), pos.transfers_out, accurate.transfers_out)

@@ -21,6 +21,7 @@ from sync.mappers.types import (
     ITEM_ADJUSTMENT,
     ITEM_TRANSFER,
     OTHER_DEPOSIT,
+    OTHER_PAYMENT,
     SALES_INVOICE,
     SALES_RECEIPT,
     SALES_RETURN,
@@ -133,7 +134,7 @@ def sales(
 
 
 def money_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc, Row | None]]:
-    """Refunds (sales returns) and deposits (other deposits)."""
+    """Refunds (sales returns and the money paid back) and deposits (other deposits)."""
     refunds = list(Refund.objects.filter(outlet=outlet, refunded_at__gte=start, refunded_at__lt=end))
     deposits = list(Deposit.objects.filter(outlet=outlet, received_at__gte=start, received_at__lt=end))
     refund_rows = rows_of(Kind.REFUND, "refund", (r.pk for r in refunds))
@@ -143,16 +144,35 @@ def money_docs(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc
     found = []
     for refund in refunds:
         row = refund_rows.get(refund.pk)
-        number = numbers.return_number(outlet.code, refund.number)
-        found.append(
-            (_doc(SALES_RETURN, number, figures.RETURN, refund.number, row, amount=refund.total), row)
-        )
+        found += [(doc, row) for doc in refund_docs(outlet, refund, row)]
     for deposit in deposits:
         row = deposit_rows.get(deposit.pk)
         number = numbers.deposit_number(outlet.code, deposit.number)
         doc = _doc(OTHER_DEPOSIT, number, figures.DEPOSIT, deposit.number, row, amount=deposit.amount)
         found.append((doc, row))
     return found
+
+
+def refund_docs(outlet: Outlet, refund: Refund, row: Row | None) -> list[Doc]:
+    """A refund given on its own: its sales return, and the money it paid back (`…-OUT`, an other
+    payment of its total by its refund method; none for a refund of 0, as refund_payment.py plans)."""
+    number = numbers.return_number(outlet.code, refund.number)
+    docs = [_doc(SALES_RETURN, number, figures.RETURN, refund.number, row, amount=refund.total)]
+    if refund.total:
+        paid_back = numbers.refund_payment_number(outlet.code, refund.number)
+        method = refund.refund_method
+        docs.append(
+            _doc(
+                OTHER_PAYMENT,
+                paid_back,
+                figures.MONEY_OUT,
+                refund.number,
+                row,
+                method=method,
+                amount=refund.total,
+            )
+        )
+    return docs
 
 
 def _lines(document: Transfer | Adjustment, sign: Decimal = Decimal(1)) -> dict[str, Decimal]:

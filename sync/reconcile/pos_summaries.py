@@ -4,8 +4,10 @@ became, instead of the sales and refunds they cover.
 A summary belongs to its period's day (`period_date`: the local day, or of a shift the day of its
 first sale), as its `transDate` does. Its invoice's POS figure is the sum of the totals of the sales
 it covers (their rows not cancelled: a sale voided after it was sent is still in it), its receipts
-those sales' payments summed per method; a refunds summary's return is the sum of its refunds. A sale
-voided after its summary was sent comes back as a return (`…-VOID`) on the day of the void.
+those sales' payments summed per method; a refunds summary's return is the sum of its refunds, and
+its money paid back (`…-RET-CASH`) those refunds summed per refund method. A sale voided after its
+summary was sent comes back on the day of the void as a return (`…-VOID`) and its money paid back
+per payment method (`…-VOID-CASH`), as the mapper splits it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from decimal import Decimal
 from outlets.models import Order, Outlet, Refund
 from sync.mappers import numbers
 from sync.mappers.receipts import paid_by_method
-from sync.mappers.types import SALES_INVOICE, SALES_RECEIPT, SALES_RETURN
+from sync.mappers.summary_refund import paid_back_by_method
+from sync.mappers.summary_void import void_goods, void_paid_back
+from sync.mappers.types import OTHER_PAYMENT, SALES_INVOICE, SALES_RECEIPT, SALES_RETURN
 from sync.models import SyncActivity
 
 from . import figures
@@ -66,36 +70,55 @@ def summary_docs(outlet: Outlet, day: date) -> list[tuple[Doc, str]]:
             number = numbers.receipt_number(outlet.code, summary.pos_number, method)
             receipt = _doc(SALES_RECEIPT, number, figures.RECEIPT, summary, amount=amount, method=method)
             found.append((receipt, row))
-    refunds = _members(refund_summaries, Kind.REFUND, "refund")
-    totals = dict(
-        Refund.objects.filter(pk__in=[i for ids in refunds.values() for i in ids]).values_list("pk", "total")
-    )
-    for summary in refund_summaries:
-        amounts = [totals[i] for i in refunds.get(summary.pk, []) if i in totals]
-        if amounts:
-            number = numbers.invoice_number(outlet.code, summary.pos_number)
-            returned = _doc(SALES_RETURN, number, figures.RETURN, summary, amount=sum(amounts, ZERO))
-            found.append((returned, summary.status))
+    return [*found, *refund_summary_docs(outlet, refund_summaries)]
+
+
+def refund_summary_docs(outlet: Outlet, summaries: list[SyncActivity]) -> list[tuple[Doc, str]]:
+    """Each refunds summary's return (the sum of its refunds) and its money paid back per refund
+    method (`…-RET-CASH`, as summary_refund.py plans them)."""
+    members = _members(summaries, Kind.REFUND, "refund")
+    by_id = Refund.objects.in_bulk([i for ids in members.values() for i in ids])
+    found: list[tuple[Doc, str]] = []
+    for summary in summaries:
+        mine = [by_id[i] for i in members.get(summary.pk, []) if i in by_id]
+        if not mine:
+            continue
+        number = numbers.invoice_number(outlet.code, summary.pos_number)
+        total = sum((refund.total for refund in mine), ZERO)
+        found.append((_doc(SALES_RETURN, number, figures.RETURN, summary, amount=total), summary.status))
+        for method, amount in paid_back_by_method(mine).items():
+            paid_back = numbers.receipt_number(outlet.code, summary.pos_number, method)
+            doc = _doc(OTHER_PAYMENT, paid_back, figures.MONEY_OUT, summary, amount=amount, method=method)
+            found.append((doc, summary.status))
     return found
 
 
 def void_returns(outlet: Outlet, start: datetime, end: datetime) -> list[tuple[Doc, str]]:
-    """Sales voided that day after their summary was sent: the return each became."""
+    """Sales voided that day after their summary was sent: the return each became, and its money
+    paid back per payment method of the sale."""
     voids = SyncActivity.objects.filter(
         kind=Kind.ORDER_VOID, outlet=outlet, order__voided_at__gte=start, order__voided_at__lt=end
     ).exclude(status=Status.CANCELLED)
     sent = voids.filter(order__syncactivity__kind=Kind.ORDER, order__syncactivity__summary__isnull=False)
     found = []
-    for row in sent.select_related("order").distinct().order_by("id"):
+    for row in sent.select_related("order").prefetch_related("order__payments").distinct().order_by("id"):
         order = row.order
         assert order is not None
-        number = numbers.void_return_number(outlet.code, order.number)
-        amount = order.total - order.service_charge - order.rounding
-        doc = Doc(
-            SALES_RETURN, number, figures.RETURN, amount=amount, pos_number=order.number, activity_id=row.pk
-        )
-        found.append((doc, row.status))
+        found += [(doc, row.status) for doc in void_docs(outlet, order, row.pk)]
     return found
+
+
+def void_docs(outlet: Outlet, order: Order, activity_id: int) -> list[Doc]:
+    """A voided sale's return of its goods (`…-VOID`) and its money paid back (`…-VOID-CASH`)."""
+    returned = numbers.void_return_number(outlet.code, order.number)
+    found = [(SALES_RETURN, returned, figures.RETURN, "", void_goods(order))]
+    for method, amount in void_paid_back(order).items():
+        paid_back = numbers.void_payment_number(outlet.code, order.number, method)
+        found.append((OTHER_PAYMENT, paid_back, figures.MONEY_OUT, method, amount))
+    return [
+        Doc(module, number, role, method, amount, pos_number=order.number, activity_id=activity_id)
+        for module, number, role, method, amount in found
+    ]
 
 
 def _doc(

@@ -76,3 +76,22 @@ def test_form_keys_with_data_indexes_are_read_as_records(api: Api) -> None:
     invoices = api.post("sales-invoice", "bulk-save", data=nested).json()
     assert invoices["s"] is True
     assert invoices["d"][0]["r"]["totalAmount"] == 3001.5
+
+
+def test_a_list_by_numbers_finds_exactly_those_documents_in_id_order(api: Api) -> None:
+    for number in ("INV-3", "INV-1", "INV-2", "100"):
+        api.saved("sales-invoice", invoice(number))
+    params = {
+        "fields": "number,totalAmount",
+        "filter.number.op": "EQUAL",
+        "filter.number.val[0]": "INV-2",
+        "filter.number.val[1]": "INV-3",
+        "filter.number.val[2]": "INV-9",
+        "sp.pageSize": "100",
+    }
+    reply = api.get("sales-invoice", "list", **params).json()
+    assert [(row["number"], row["totalAmount"]) for row in reply["d"]] == [("INV-3", 15000), ("INV-2", 15000)]
+    assert reply["sp"] == {"page": 1, "pageSize": 100, "pageCount": 1, "rowCount": 2}
+    # Numbers that read as numbers compare as numbers, as before: "100.0" finds "100".
+    numeric = {"fields": "number", "filter.number.op": "EQUAL", "filter.number.val[0]": "100.0"}
+    assert [row["number"] for row in api.get("sales-invoice", "list", **numeric).json()["d"]] == ["100"]

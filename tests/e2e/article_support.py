@@ -221,16 +221,18 @@ def browsing(base: str, folder: Path, sandbox_url: str) -> Iterator[Browser]:
             chromium.close()
 
 
-def log_in(browser: Browser, language: str, username: str, heading: str) -> None:
+def log_in(
+    browser: Browser, language: str, username: str, heading: str, password: str = DEMO_PASSWORD
+) -> None:
     """The log-in page in `language`, picked in the top bar as a visitor would (its `heading` says
-    so); then signed in, on the dashboard."""
+    so); then signed in (the demo store's password unless another is given), on the dashboard."""
     page = browser.page
     browser.goto("/login/")
     browser.press(f"[data-testid=language-picker] button[value={language}]")
     assert (page.get_attribute("html", "lang"), browser.text("main h1")) == (language, heading)
     browser.step("log-in")
     page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_password", password)
     browser.press("main button[type=submit]")
     assert page.url == browser.base + "/"
 

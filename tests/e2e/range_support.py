@@ -24,12 +24,12 @@ def tasks_to(stack: SyncStack) -> Iterator[None]:
         celery_app.conf.task_default_queue = default_queue
 
 
-def processes_sharing_broker(stack: SyncStack, settings: Any) -> list[Started]:
-    """A worker and a beat that also read what the test process enqueues: embedded, the filesystem
-    broker is a folder, and the test process's is under its own VAR_DIR."""
+def processes_sharing_broker(stack: SyncStack, settings: Any, *, beat: bool = True) -> list[Started]:
+    """A worker and (unless `beat` is False) a beat that also read what the test process enqueues:
+    embedded, the filesystem broker is a folder, and the test process's is under its own VAR_DIR."""
     if not embedded():
-        return [stack.worker(), stack.beat()]
+        return [stack.worker(), *([stack.beat()] if beat else [])]
     for sub in ("queue", "processed", "control"):
         (Path(settings.VAR_DIR) / "broker" / sub).mkdir(parents=True, exist_ok=True)
     shared = str(settings.VAR_DIR)
-    return [stack.worker(VAR_DIR=shared), stack.beat(VAR_DIR=shared)]
+    return [stack.worker(VAR_DIR=shared), *([stack.beat(VAR_DIR=shared)] if beat else [])]

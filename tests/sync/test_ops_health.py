@@ -4,6 +4,10 @@ load balancer probes — over plain HTTP, by the web process's address."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from sync.models import Heartbeat
 
 pytestmark = pytest.mark.embedded
 
+BASE_DIR = Path(__file__).resolve().parents[2]
 NO_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 READY: dict[str, Any] = {
     "status": "ok",
@@ -239,3 +244,34 @@ def test_not_ready_is_an_answer_not_an_error_in_the_log(db, caplog):
 
     assert answer.status_code == 503
     assert caplog.records == []
+
+
+def database_options(url: str, **env: str) -> dict[str, Any]:
+    """The database OPTIONS the settings give a fresh process for DATABASE_URL `url`."""
+    code = "import json, django; django.setup(); from django.conf import settings; "
+    code += "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "iseller_accurate.settings",
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_a_postgresql_host_that_does_not_answer_fails_within_seconds_not_minutes() -> None:
+    # /readyz's database check must answer before its probe gives up: psycopg gets a connect timeout.
+    url = "postgres://app@db.internal:5432/app"
+    assert database_options(url) == {"connect_timeout": 5}
+    assert database_options(url, DATABASE_CONNECT_TIMEOUT="2") == {"connect_timeout": 2}
+    assert database_options(url + "?connect_timeout=9") == {"connect_timeout": 9}
+    # The embedded SQLite file waits for its lock instead.
+    assert database_options("sqlite:////tmp/app.sqlite3") == {"timeout": 20, "transaction_mode": "IMMEDIATE"}

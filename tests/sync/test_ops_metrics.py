@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from accurate.metrics import REQUESTS
 from mapping import crypto
 from mapping.models import Connection
 from outlets.models import Store
-from sync.models import SyncActivity
+from sync.models import AccurateBinding, SyncActivity
 from sync.ops.counters import DOCUMENTS, PRODUCT_PUSH_BATCHES, PRODUCT_PUSH_ITEMS
 from sync.product_push.services import product_push_start
 from tests.sync.engine_helpers import make_ready, post, push, release
@@ -129,10 +130,12 @@ def test_the_right_token_gets_exact_lines_after_a_synced_and_a_failed_document(
         answer.content,
         "iseller_accurate_sync_backlog_documents",
         "iseller_accurate_sync_backlog_oldest_seconds",
+        "iseller_accurate_sync_totals_unread_documents",
         "iseller_accurate_connections",
     ) == [
         'iseller_accurate_sync_backlog_documents{store="kopi"} 0.0',
         'iseller_accurate_sync_backlog_oldest_seconds{store="kopi"} 0.0',
+        'iseller_accurate_sync_totals_unread_documents{store="kopi"} 0.0',
         *CONNECTIONS_ONE_CONNECTED,
     ]
     text = answer.content.decode()
@@ -146,6 +149,7 @@ def test_the_right_token_gets_exact_lines_after_a_synced_and_a_failed_document(
         ("iseller_accurate_product_push_items_total", "counter"),
         ("iseller_accurate_sync_backlog_documents", "gauge"),
         ("iseller_accurate_sync_backlog_oldest_seconds", "gauge"),
+        ("iseller_accurate_sync_totals_unread_documents", "gauge"),
         ("iseller_accurate_connections", "gauge"),
     ):
         assert f"# TYPE {family} {kind}\n" in text, family
@@ -195,6 +199,16 @@ def test_each_watched_connection_has_its_backlog_and_oldest_due_age(
     rows.filter(pos_number="ORD-3").update(due_at=now + timedelta(seconds=30))  # backing off: not due
     # ORD-4 is held by the schedule (no due time): not due either.
     SyncActivity.objects.filter(store=outsider.store).update(due_at=now - timedelta(seconds=3600))
+    # Two of kopi's documents in Accurate wait for their totals to be read back; one is read.
+    for accurate_id, unread in ((1, Decimal("22200.00")), (2, Decimal("15000.50")), (3, None)):
+        AccurateBinding.objects.create(
+            store=tenant.store,
+            database_id=101,
+            module="sales-invoice",
+            number=f"K-{accurate_id}",
+            accurate_id=accurate_id,
+            unchecked_total=unread,
+        )
     monkeypatch.setattr("sync.ops.backlog.timezone.now", lambda: now)
 
     answer = scrape()
@@ -202,6 +216,7 @@ def test_each_watched_connection_has_its_backlog_and_oldest_due_age(
     families = (
         "iseller_accurate_sync_backlog_documents",
         "iseller_accurate_sync_backlog_oldest_seconds",
+        "iseller_accurate_sync_totals_unread_documents",
         "iseller_accurate_connections",
     )
     assert lines_of(answer.content, *families) == [
@@ -209,6 +224,8 @@ def test_each_watched_connection_has_its_backlog_and_oldest_due_age(
         'iseller_accurate_sync_backlog_documents{store="roti"} 1.0',
         'iseller_accurate_sync_backlog_oldest_seconds{store="kopi"} 754.5',
         'iseller_accurate_sync_backlog_oldest_seconds{store="roti"} 3600.0',
+        'iseller_accurate_sync_totals_unread_documents{store="kopi"} 2.0',
+        'iseller_accurate_sync_totals_unread_documents{store="roti"} 0.0',
         'iseller_accurate_connections{status="choosing_database"} 0.0',
         'iseller_accurate_connections{status="connected"} 1.0',
         'iseller_accurate_connections{status="needs_reconnect"} 1.0',

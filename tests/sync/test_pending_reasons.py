@@ -311,3 +311,12 @@ def test_a_transfer_received_from_an_outlet_not_active_names_the_sender(english)
     assert pending_reason(received, FACTS) == (
         "Waiting for outlet DPS01 to be activated in Accurate (Apps → Accurate → Outlet mapping)."
     )
+
+
+@pytest.mark.parametrize("kind", [Kind.ORDER, Kind.ORDER_SUMMARY, Kind.REFUND_SUMMARY])
+def test_a_row_an_undo_took_back_out_says_what_sends_it_again(english, kind):
+    # Held (no due time), as an undo leaves it: the schedule's words would be wrong, Sync now skips it.
+    assert pending_reason(row(kind=kind, undone=True, due_at=None), FACTS) == (
+        "Taken back out of Accurate by an undo of its dates: it is sent again only with its Sync button, "
+        "or with “Sync again” for its dates under Backfill or undo a date range."
+    )

@@ -129,6 +129,7 @@ def test_a_day_synced_whole_matches_to_the_rupiah_and_the_item(tenant, connected
             },
             "returns": {"count": 1, "total": "10000.00"},
             "deposits": {"count": 1, "total": "500000.00"},
+            "money_out": {"cash": {"count": 1, "total": "10000.00"}},  # R-1's JKT01-R-1-OUT
             "transfers_out": {"SKU-1": "5", "SKU-2": "2.5"},
             "transfers_in": {},
             "adjustments": {"SKU-1": "-2", "SKU-2": "3"},
@@ -147,10 +148,10 @@ def test_a_check_costs_one_list_call_per_module_and_page(tenant, connected, accu
 
     row = check(tenant.outlet)
 
-    # sales-invoice, sales-receipt, sales-return, other-deposit, item-transfer, item-adjustment:
-    # one page each, the lines of stock documents coming with the list.
-    assert row.requests == 6
-    assert accurate_at.inspect()["counters"]["requests"] - before == 6
+    # sales-invoice, sales-receipt, sales-return, other-deposit, other-payment, item-transfer,
+    # item-adjustment: one page each, the lines of stock documents coming with the list.
+    assert row.requests == 7
+    assert accurate_at.inspect()["counters"]["requests"] - before == 7
 
 
 def test_a_day_with_more_than_a_page_reads_every_page(tenant, connected, accurate_at, order_body):
@@ -163,7 +164,7 @@ def test_a_day_with_more_than_a_page_reads_every_page(tenant, connected, accurat
     row = check(tenant.outlet)
 
     assert (row.status, row.pos_figures["sales"]) == ("matched", {"count": 101, "total": "4221800.00"})
-    assert row.requests == 8  # invoices and receipts two pages each, four modules one page
+    assert row.requests == 9  # invoices and receipts two pages each, five modules one page
 
 
 def test_a_document_deleted_in_accurate_is_missing_there_and_links_to_its_sync(

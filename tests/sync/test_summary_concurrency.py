@@ -75,7 +75,7 @@ def test_concurrent_sales_and_a_claim_put_each_sale_in_exactly_one_summary(tenan
     # Nothing joined a summary after its claim: it still covers what it covered then.
     for summary_id, covered in claimed_with.items():
         assert set(sales.filter(summary_id=summary_id).values_list("pk", flat=True)) == covered
-    # Parts are numbered one after the other, one open at most.
+    # Parts are numbered one after the other, one open at most (the sales share one tax mode).
     numbers = sorted(SyncActivity.objects.filter(kind="order_summary").values_list("period_part", flat=True))
     assert numbers == list(range(1, len(numbers) + 1))
     assert SyncActivity.objects.filter(kind="order_summary", status="pending", attempts=0).count() <= 1

@@ -136,15 +136,23 @@ def test_a_change_before_the_summary_was_sent_changes_it_and_one_after_is_refuse
 ):
     day_ready(tenant, connected)
     post(tenant, "orders/", sale("ORD-1"))
-    changed = sale("ORD-1", tax="0", total="38000", payments=[{"method": "cash", "amount": "38000"}])
+    # 1,000 off the sale: 37,000 + 11 % PPN = 41,070 (its tax mode unchanged: the same summary).
+    changed = sale(
+        "ORD-1",
+        order_discount="1000",
+        tax="4070",
+        total="41070",
+        payments=[{"method": "cash", "amount": "41070"}],
+    )
     assert tenant.api().put("/api/v1/outlets/JKT01/orders/ORD-1/", changed, format="json").status_code == 200
     activities_release_due(store=tenant.store, now=wib(21, 0, 1))
     push(connected)
-    assert total(documents(accurate_at, "sales-invoice")["JKT01-DAY-20261120"]) == Decimal("38000")
+    assert total(documents(accurate_at, "sales-invoice")["JKT01-DAY-20261120"]) == Decimal("41070")
 
-    changed["total"] = "37000"
-    changed["payments"] = [{"method": "cash", "amount": "37000"}]
-    changed["order_discount"] = "1000"
+    changed["total"] = "39960"
+    changed["payments"] = [{"method": "cash", "amount": "39960"}]
+    changed["order_discount"] = "2000"
+    changed["tax"] = "3960"
     answer = tenant.api().put("/api/v1/outlets/JKT01/orders/ORD-1/", changed, format="json")
     assert answer.status_code == 409
     assert "JKT01-DAY-20261120" in answer.json()["message"]

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sync.mappers import Planned, SummaryPeriod, invoice_total, plan_order_summary, plan_summary_void
+from sync.mappers.totals import invoice_tax
 
 from .documents import JAKARTA, D, make_order
 
@@ -159,3 +160,73 @@ def test_a_void_after_the_summary_is_a_return_of_its_lines_with_the_order_discou
         2,
         expected_total=D("33690"),
     )
+
+
+@pytest.mark.django_db
+def test_a_summary_of_sales_with_ppn_inside_their_prices_carves_it_out_and_needs_no_rounding(tenant):
+    p1, p2, _ = tenant.products
+    # 38,000 with 11 % PPN inside: 3,765.77 of it; and 9,000 with 891.89 inside.
+    a = make_order(
+        tenant.outlet,
+        [(p1, "2", "10000", "0"), (p2, "1", "20000", "2000")],
+        tax="3765.77",
+        tax_inclusive=True,
+    )
+    b = make_order(
+        tenant.outlet, [(p1, "1", "9000", "0")], number="ORD-0002", tax="891.89", tax_inclusive=True
+    )
+
+    invoice, cash = plan_order_summary(DAY, [a, b], JAKARTA)
+
+    assert invoice.payload == {
+        "number": "JKT01-DAY-20261120",
+        "transDate": "20/11/2026",
+        "customerNo": "C-WALKIN",
+        "branchName": "Pusat",
+        "description": "iSeller JKT01 sales summary DAY-20261120 (2 sales)",
+        "taxable": True,
+        "inclusiveTax": True,
+        "cashDiscount": D("0"),
+        "detailItem": [
+            item("SKU-1", "2", "10000"),
+            item("SKU-2", "1", "20000", "2000"),
+            item("SKU-1", "1", "9000"),
+        ],
+        "detailExpense": [],  # 47,000 with its PPN inside is the sum of the POS totals: nothing to round
+    }
+    assert invoice.expected_total == D("47000") == a.total + b.total
+    assert invoice_total(invoice.payload, D("11")) == D("47000")
+    assert invoice_tax(invoice.payload, D("11")) == D("4657.66")  # 3,765.77 + 891.89
+    assert cash.payload["chequeAmount"] == D("47000")
+
+
+@pytest.mark.django_db
+def test_a_summary_of_sales_without_ppn_is_not_taxable_whatever_their_inclusive_flag(tenant):
+    p1, _, p3 = tenant.products
+    a = make_order(tenant.outlet, [(p1, "1", "10000", "0")], tax_inclusive=True)
+    b = make_order(tenant.outlet, [(p3, "1", "30000", "0")], number="ORD-0002")
+
+    [invoice, _cash] = plan_order_summary(DAY, [a, b], JAKARTA)
+
+    assert (invoice.payload["taxable"], invoice.payload["inclusiveTax"]) == (False, False)
+    assert [line["useTax1"] for line in invoice.payload["detailItem"]] == [False, False]
+    assert invoice.payload["detailExpense"] == []
+    assert invoice_total(invoice.payload, D("11")) == D("40000")
+
+
+@pytest.mark.django_db
+def test_a_summary_opened_before_tax_modes_were_kept_apart_takes_its_first_taxed_sales_mode(tenant):
+    p1, _, _ = tenant.products
+    untaxed = make_order(tenant.outlet, [(p1, "1", "10000", "0")], tax_inclusive=True)
+    added = make_order(tenant.outlet, [(p1, "1", "10000", "0")], number="ORD-0002", tax="1100")
+    inside = make_order(
+        tenant.outlet, [(p1, "1", "11100", "0")], number="ORD-0003", tax="1100", tax_inclusive=True
+    )
+
+    invoice, _cash = plan_order_summary(DAY, [untaxed, added, inside], JAKARTA)
+
+    assert (invoice.payload["taxable"], invoice.payload["inclusiveTax"]) == (True, False)
+    # PPN added on the third sale's price too: the rounding line takes it off again.
+    [rounding] = invoice.payload["detailExpense"]
+    assert rounding == {"accountNo": "6102", "expenseName": "Rounding", "expenseAmount": D("-1221")}
+    assert invoice_total(invoice.payload, D("11")) == D("32200")
