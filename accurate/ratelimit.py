@@ -33,6 +33,12 @@ DEFAULT_MAX_WAIT = 60.0
 # Accurate counts starts as requests arrive; network jitter can bring two requests sent a second
 # apart closer than that. Starts are kept a second and a little apart. [U] the margin is a guess.
 WINDOW = 1.05
+# Each "too many requests" Accurate answers anyway widens a key's window by this much (the jitter was
+# larger than the margin), up to MAX_WIDEN, for WIDEN_FOR seconds after the last one: a refusal is
+# rare once, not every few seconds.
+WIDEN = 0.05
+MAX_WIDEN = 0.20
+WIDEN_FOR = 600.0
 # How often a caller waiting for an in-flight slot looks again.
 POLL = 0.02
 # A start is reserved at most this far ahead; a caller further back in line asks again later. Short,
@@ -55,7 +61,7 @@ def _too_long(key: str, waited: float) -> AccurateError:
 
 
 # KEYS: starts (ZSET of start times), slots (ZSET of slot ids scored by expiry), pause (until when),
-# the last reserved start.
+# the last reserved start, the window's widening (µs, after refusals).
 # ARGV: per_second, in_flight, slot ttl (µs), slot id, window (µs), how far ahead a start may be
 # reserved (µs).
 # A start is reserved at the earliest moment the limits allow: `window / per_second` after the last
@@ -74,7 +80,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local per_second = tonumber(ARGV[1])
 local in_flight = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
-local window = tonumber(ARGV[5])
+local window = tonumber(ARGV[5]) + tonumber(redis.call('GET', KEYS[5]) or '0')
 local ahead = tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -115,7 +121,8 @@ redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
 return 1
 """
 
-# KEYS: pause. ARGV: seconds (µs). Extends the pause, never shortens it.
+# KEYS: pause, widening. ARGV: seconds (µs); widen by, at most, for how long (µs). Extends the
+# pause, never shortens it; widens the window (to a cap), for a while after the last refusal.
 _SLOW_DOWN = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -124,6 +131,8 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > current then
   redis.call('SET', KEYS[1], string.format('%d', until_), 'PX', math.ceil(tonumber(ARGV[1]) / 1000) + 1000)
 end
+local widened = math.min(tonumber(redis.call('GET', KEYS[2]) or '0') + tonumber(ARGV[2]), tonumber(ARGV[3]))
+redis.call('SET', KEYS[2], string.format('%d', widened), 'PX', math.ceil(tonumber(ARGV[4]) / 1000))
 return 1
 """
 
@@ -179,7 +188,7 @@ class RedisRateLimiter(_Slots):
     def _keys(self, key: str) -> list[str]:
         # The braces keep a key's entries in one Redis Cluster slot.
         base = f"{self.namespace}:{{{key}}}"
-        return [f"{base}:starts", f"{base}:slots", f"{base}:pause", f"{base}:next"]
+        return [f"{base}:starts", f"{base}:slots", f"{base}:pause", f"{base}:next", f"{base}:widen"]
 
     def acquire(self, key: str) -> str:
         """Wait for a slot and take it; returns its id for `release`. Raises rate_limited after max_wait."""
@@ -228,7 +237,15 @@ class RedisRateLimiter(_Slots):
             logger.warning("rate limiter: could not give back a slot of %s", key)
 
     def slow_down(self, key: str, seconds: float) -> None:
-        self._slow_down(keys=[self._keys(key)[2]], args=[int(seconds * 1e6)])
+        keys = self._keys(key)
+        self._slow_down(
+            keys=[keys[2], keys[4]],
+            args=[int(seconds * 1e6), int(WIDEN * 1e6), int(MAX_WIDEN * 1e6), int(WIDEN_FOR * 1e6)],
+        )
+
+    def widening(self, key: str) -> float:
+        """Seconds the key's window is widened by after refusals (0 when none lately)."""
+        return int(self.client.get(self._keys(key)[4]) or 0) / 1e6
 
 
 class _LocalKey:
@@ -237,6 +254,8 @@ class _LocalKey:
         self.slots: dict[str, float] = {}
         self.pause_until = 0.0
         self.last_reserved = 0.0
+        self.widened = 0.0  # seconds added to the window after refusals…
+        self.widened_until = 0.0  # …until then
 
 
 class LocalRateLimiter(_Slots):
@@ -262,7 +281,8 @@ class LocalRateLimiter(_Slots):
     def _try(self, state: _LocalKey, slot_id: str, now: float) -> tuple[bool, float]:
         """Reserve a start as the Redis script does: (True, seconds to sleep before sending), or
         (False, seconds to wait before asking again; -1: until a slot is released)."""
-        for old in [sid for sid, at in state.starts.items() if at <= now - WINDOW]:
+        window = WINDOW + (state.widened if state.widened_until > now else 0.0)
+        for old in [sid for sid, at in state.starts.items() if at <= now - window]:
             del state.starts[old]
         for expired in [sid for sid, until in state.slots.items() if until <= now]:
             del state.slots[expired]
@@ -274,9 +294,9 @@ class LocalRateLimiter(_Slots):
         at = now
         times = sorted(state.starts.values())
         if state.last_reserved:
-            at = max(at, state.last_reserved + WINDOW / self.per_second)
+            at = max(at, state.last_reserved + window / self.per_second)
         if len(times) >= self.per_second:
-            at = max(at, times[-self.per_second] + WINDOW + 1e-6)
+            at = max(at, times[-self.per_second] + window + 1e-6)
         if at - now > AHEAD:
             return False, at - now - AHEAD
         state.starts[slot_id] = at
@@ -312,7 +332,18 @@ class LocalRateLimiter(_Slots):
     def slow_down(self, key: str, seconds: float) -> None:
         with self._changed:
             state = self._keys.setdefault(key, _LocalKey())
-            state.pause_until = max(state.pause_until, time.monotonic() + seconds)
+            now = time.monotonic()
+            state.pause_until = max(state.pause_until, now + seconds)
+            state.widened = min((state.widened if state.widened_until > now else 0.0) + WIDEN, MAX_WIDEN)
+            state.widened_until = now + WIDEN_FOR
+
+    def widening(self, key: str) -> float:
+        """Seconds the key's window is widened by after refusals (0 when none lately)."""
+        with self._changed:
+            state = self._keys.get(key)
+            if state is None or state.widened_until <= time.monotonic():
+                return 0.0
+            return state.widened
 
 
 def rate_limiter(

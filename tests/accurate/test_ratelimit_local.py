@@ -1,5 +1,6 @@
 """The limiter of the embedded run: the same limits for the threads of one process."""
 
+import itertools
 import threading
 import time
 
@@ -56,3 +57,22 @@ def test_slow_down_pauses_starts_for_that_key_only():
 
     assert other_waited < 0.05
     assert 0.29 <= waited < 0.5
+
+
+def test_each_refusal_widens_the_keys_window_for_ten_minutes_up_to_a_fifth_of_a_second():
+    limiter = LocalRateLimiter(per_second=4, in_flight=4)
+    for _ in range(2):
+        limiter.slow_down("conn-1", 0.001)
+    assert (limiter.widening("conn-1"), limiter.widening("conn-2")) == (0.10, 0.0)
+    for _ in range(5):
+        limiter.slow_down("conn-1", 0.001)
+    assert limiter.widening("conn-1") == 0.20
+    time.sleep(0.01)
+    starts = []
+    for _ in range(3):
+        with limiter.slot("conn-1"):
+            starts.append(time.monotonic())
+    assert [0.31 <= b - a < 0.36 for a, b in itertools.pairwise(starts)] == [True, True]
+    # Ten minutes after the last refusal the margin is back to its default.
+    limiter._keys["conn-1"].widened_until = time.monotonic() - 1
+    assert limiter.widening("conn-1") == 0.0

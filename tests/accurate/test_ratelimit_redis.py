@@ -1,5 +1,6 @@
 """The shared limiter on real Redis (REDIS_URL): threads, separate processes, dead holders, pauses."""
 
+import itertools
 import os
 import socket
 import time
@@ -125,3 +126,22 @@ def test_an_unreachable_redis_is_unavailable_not_a_crash(namespace):
         limiter.acquire("conn-1")
 
     assert (caught.value.kind, caught.value.retryable) == (ErrorKind.unavailable, True)
+
+
+def test_each_refusal_widens_the_keys_window_for_ten_minutes_up_to_a_fifth_of_a_second(namespace):
+    limiter = make(namespace, per_second=4, in_flight=4)
+    for _ in range(2):
+        limiter.slow_down("conn-1", 0.001)
+    assert (limiter.widening("conn-1"), limiter.widening("conn-2")) == (0.10, 0.0)
+    for _ in range(5):
+        limiter.slow_down("conn-1", 0.001)
+    assert limiter.widening("conn-1") == 0.20
+    ttl = redis.Redis.from_url(REDIS_URL).pttl(f"{namespace}:{{conn-1}}:widen")
+    assert 595_000 <= ttl <= 600_000
+    time.sleep(0.01)  # the pause is over
+    starts = []
+    for _ in range(3):
+        with limiter.slot("conn-1"):
+            starts.append(time.monotonic())
+    # Spaced by the widened window: (1.05 + 0.20) / 4 = 0.3125 s.
+    assert [0.31 <= b - a < 0.36 for a, b in itertools.pairwise(starts)] == [True, True]
