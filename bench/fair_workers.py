@@ -210,7 +210,11 @@ def run(args: argparse.Namespace, stack: ExitStack, folder: Path) -> None:
     beside = with_records / with_seconds
     note(f"nine healthy stores: {alone:.0f} records/s alone, {beside:.0f} beside the slow one")
     figure("sync_fair_ratio", beside / alone, "ratio", digits=3)
-    figure("sync_limit_refusals", sandbox.inspect()["counters"]["rejected_by_limits"], "requests", digits=0)
+    limits = sandbox.inspect()["limits"]
+    for token, counts in limits["per_token"].items():
+        if counts["rejected"]:
+            note(f"refused for token {token}: {counts}")
+    figure("sync_limit_refusals", limits["rejected_by_limits"], "requests", digits=0)
 
 
 def main() -> None:
