@@ -8,10 +8,12 @@ settles (`covered_follow`).
 - **The period** of a sale: its shift (per shift; a sale without a shift falls back to its day), or
   the outlet's local day. The summary's POS-side key, hence its Accurate number, is the period and a
   part: `SHIFT-<shift no>`, `DAY-20261120`, then `…-2`, `…-3`.
-- **One tax mode** per summary (no PPN, PPN added, PPN inside the prices: `period_tax`), as one
-  invoice has one: a sale joins the open part of its period and its tax mode, and the first sale of
-  another mode opens the period's next part. So Accurate computes the PPN in the sales' own mode, and
-  the rounding line keeps only what rounding leaves (the POS's own, PPN rounded per sale).
+- **One tax mode** per summary (PPN added or PPN inside the prices: `period_tax`), as one invoice
+  has one: a taxed sale joins the open part of its period and its mode, and the first sale of the
+  other mode opens the period's next part. So Accurate computes the PPN in the sales' own mode, and
+  the rounding line keeps only what rounding leaves (the POS's own, PPN rounded per sale). A sale
+  without PPN has no taxed line, so it joins any open part (a part of such sales only is "untaxed"
+  until a taxed sale joins it and gives it its mode).
 - **Open** summary: Pending and never tried (`attempts == 0`). A sale joins the period's open
   summary under that row's lock (`SELECT … FOR UPDATE`), in the transaction that writes the sale: a
   push claiming it at the same moment either waits (and then sends the sale too) or has claimed it
@@ -44,7 +46,7 @@ from django.utils import timezone
 from mapping.models import OutletMapping
 from outlets.models import Order, Outlet, Refund
 
-from .mappers.order import tax_mode
+from .mappers.order import TaxMode, tax_mode
 from .models import SyncActivity
 
 Kind = SyncActivity.Kind
@@ -113,11 +115,11 @@ def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
     """The period's open summary of its tax mode, locked until the transaction ends; a new part when
     it has none."""
     rows = summaries_of(outlet, period)
-    mine = rows.filter(period_tax=period.tax)
+    mine = joinable(rows, period.tax)
     for _ in range(3):
         found = _open_locked(mine)
         if found is not None:
-            return found
+            return _taking_mode(found, period.tax)
         # Opening a part is serialised per outlet (the outlet's row lock, to the transaction's end):
         # without it, a sale that found no open part (of its tax mode), then read the highest part
         # after another sale's new part was committed, would open a second part beside it. FOR NO
@@ -126,7 +128,7 @@ def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
         Outlet.objects.select_for_update(no_key=True).filter(pk=outlet.pk).first()
         found = _open_locked(mine)
         if found is not None:
-            return found
+            return _taking_mode(found, period.tax)
         part = (rows.aggregate(last=Max("period_part"))["last"] or 0) + 1
         try:
             with transaction.atomic():  # a savepoint: a collision leaves the sale's transaction usable
@@ -146,6 +148,23 @@ def summary_open(outlet: Outlet, period: Period) -> SyncActivity:
         except IntegrityError:
             continue  # another sale created this part meanwhile: join it (or the next one)
     raise RuntimeError(f"Could not open a summary for {outlet.code} {period.pos_number(1)}")
+
+
+def joinable(rows: QuerySet[SyncActivity], tax: str) -> QuerySet[SyncActivity]:
+    """The parts a sale of tax mode `tax` may join. A sale without PPN has no taxed line, so the
+    invoice's tax flags change nothing for it: any part. A taxed sale: a part of its mode, or one
+    with untaxed sales only so far (which then takes its mode)."""
+    if tax in ("", TaxMode.UNTAXED):
+        return rows
+    return rows.filter(period_tax__in=[tax, TaxMode.UNTAXED])
+
+
+def _taking_mode(summary: SyncActivity, tax: str) -> SyncActivity:
+    """A part of untaxed sales only takes the mode of the first taxed sale that joins it (locked)."""
+    if summary.period_tax == TaxMode.UNTAXED and tax not in ("", TaxMode.UNTAXED):
+        summary.period_tax = tax
+        SyncActivity.objects.filter(pk=summary.pk).update(period_tax=tax)
+    return summary
 
 
 def _open_locked(rows: QuerySet[SyncActivity]) -> SyncActivity | None:

@@ -1,6 +1,7 @@
-# A sales summary keeps one tax mode (sync.summaries): a period's sales of another mode go in a part of
-# their own. The open summaries (Pending, never tried: the only ones still taking sales) get the mode
-# of their sales when they share one; one that mixes them keeps none, so that no sale joins it any
+# A sales summary keeps one tax mode (sync.summaries): a period's taxed sales of the other mode go in a
+# part of their own (a sale without PPN fits any part). The open summaries (Pending, never tried: the
+# only ones still taking sales) get the mode of their taxed sales when they share one ("untaxed" when
+# none is taxed); one that mixes PPN added and PPN inside keeps none, so that no sale joins it any
 # more, and is sent as before (its first taxed sale's mode, the rounding line keeping the total).
 
 from django.db import migrations, models
@@ -25,8 +26,9 @@ def open_summaries_tax_modes(apps, schema_editor):
         modes.setdefault(summary_id, set()).add(tax_mode(tax, inclusive))
     by_mode = {}
     for summary_id, found in modes.items():
-        if len(found) == 1:
-            by_mode.setdefault(found.pop(), []).append(summary_id)
+        taxed = found - {"untaxed"}  # a sale without PPN fits either taxed mode
+        if len(taxed) <= 1:
+            by_mode.setdefault(taxed.pop() if taxed else "untaxed", []).append(summary_id)
     for mode, ids in by_mode.items():
         SyncActivity.objects.filter(pk__in=ids).update(period_tax=mode)
 

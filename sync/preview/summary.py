@@ -14,6 +14,7 @@ from mapping.models import OutletMapping
 from outlets.models import Order, Outlet, Refund, Store
 from sync.engine.plans import RowPlan, refund_summary_plan, refunds_loaded, sales_loaded, summary_plan
 from sync.mappers import Destination
+from sync.mappers.order import TaxMode
 from sync.models import SyncActivity
 from sync.summaries import Period, period_of, within
 
@@ -34,30 +35,51 @@ def last_day_plans(store: Store, outlet_id: int, destinations: Mapping[int, Dest
         return []
     day = latest.ordered_at.astimezone(outlet.zone).date()
     midnight = datetime.combine(day, time(0), tzinfo=outlet.zone)
-    periods: dict[Period, list[int]] = {}
     day_sales = sales.filter(ordered_at__gte=midnight, ordered_at__lt=midnight + timedelta(days=1))
-    for order in day_sales.order_by("ordered_at", "number"):
-        periods.setdefault(period_of(order, mapping.posting_mode, outlet), []).append(order.pk)
-    loaded = sales_loaded([pk for ids in periods.values() for pk in ids])
+    parts = parts_of(
+        [
+            (period_of(order, mapping.posting_mode, outlet), order.pk)
+            for order in day_sales.order_by("ordered_at", "number")
+        ]
+    )
+    loaded = sales_loaded([pk for _, _, ids in parts for pk in ids])
     plans = []
-    for period, part in numbered(periods):
+    for period, part, ids in parts:
         summary = unsaved(store, outlet, Kind.ORDER_SUMMARY, period.pos_number(part), period)
-        mine = [loaded[pk] for pk in periods[period] if pk in loaded]
+        mine = [loaded[pk] for pk in ids if pk in loaded]
         plans.append(summary_plan(summary, mine, destinations))
         plans.extend(returns_plans(summary, mine, outlet, destinations))
     return plans
 
 
-def numbered(periods: Mapping[Period, list[int]]) -> list[tuple[Period, int]]:
-    """Each period of one tax mode with its part: a shift's (a day's) parts numbered in the order of
-    their first sale (`periods` lists them in that order), as the sales would have opened them."""
-    parts: dict[Period, int] = {}
-    found = []
-    for period in periods:
+def parts_of(sales: Sequence[tuple[Period, int]]) -> list[tuple[Period, int, list[int]]]:
+    """The parts the sales (period, id), in the order they came, would have made, as
+    `sync.summaries.summary_open` makes them: a sale joins the latest part of its period it may join
+    (`joinable`: a taxed sale one of its mode or of untaxed sales only, which takes its mode; an
+    untaxed sale any), else opens the next. (period with its tax mode, part, sale ids), by period and part."""
+    found: list[tuple[Period, list[int]]] = []
+    for period, pk in sales:
         whole = replace(period, tax="")
-        parts[whole] = parts.get(whole, 0) + 1
-        found.append((period, parts[whole]))
-    return sorted(found, key=lambda pair: (replace(pair[0], tax=""), pair[1]))
+        mine = [i for i, (p, _) in enumerate(found) if replace(p, tax="") == whole]
+        target = next((i for i in reversed(mine) if _may_join(found[i][0].tax, period.tax)), None)
+        if target is None:
+            found.append((period, [pk]))
+            continue
+        joined, ids = found[target]
+        ids.append(pk)
+        if joined.tax == TaxMode.UNTAXED:
+            found[target] = (replace(joined, tax=period.tax), ids)
+    numbered: list[tuple[Period, int, list[int]]] = []
+    counts: dict[Period, int] = {}
+    for period, ids in found:
+        whole = replace(period, tax="")
+        counts[whole] = counts.get(whole, 0) + 1
+        numbered.append((period, counts[whole], ids))
+    return sorted(numbered, key=lambda item: (replace(item[0], tax=""), item[1]))
+
+
+def _may_join(part_tax: str, sale_tax: str) -> bool:
+    return sale_tax == TaxMode.UNTAXED or part_tax in (sale_tax, TaxMode.UNTAXED)
 
 
 def returns_plans(
