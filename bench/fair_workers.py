@@ -6,7 +6,7 @@ requests started per second and 8 in flight per token) serves every store: each 
 of its own (`merchant+<n>@…`, a token each). The healthy stores use database 101; the slow one
 database 102, which answers after 2 s and fails 20 % of its calls with a 503 (the sandbox's
 per-database faults). The workers are the README's command (`celery -A iseller_accurate worker -l
-info --pool threads --concurrency 8`) with the default limits (7 requests per second, 7 in flight per
+info --pool threads --concurrency 8`) with the default limits (8 requests per 1.05 s, 7 in flight per
 token); the pushes are enqueued by the product's own dispatcher (`sync.dispatch.dispatch`, as the
 beat runs it: again every 60 s). Three runs, each with fresh stores of ORDERS completed sales, released
 at once:

@@ -10,7 +10,7 @@ listening on 127.0.0.1 only; a relay of this run, on the host ends of the veths 
 10.200.2.1), forwards to them. Each host runs the README's processes, `celery -A iseller_accurate
 worker -l info --pool threads --concurrency 8` and `celery -A iseller_accurate beat -l info` (a
 second beat "does no harm", and a host with its beat must be allowed to die), with the settings'
-defaults for leases, take-back and limits (7 requests per second and 7 in flight per connection).
+defaults for leases, take-back and limits (8 requests per 1.05 s and 7 in flight per connection).
 The rate limiter is the one in Redis that all processes of all hosts share.
 
 It uses its own PostgreSQL database (DATABASE_URL, default `iseller_accurate_multi_host`, created
