@@ -265,25 +265,16 @@ def refund_summary_plan(
 ) -> RowPlan:
     """One refunds summary row's plan from its refunds, against the invoice of the sales summary
     numbered `against_number` (the engine's, or the preview's "last day")."""
-    plan = RowPlan(activity)
-    to = destinations.get(activity.outlet_id or 0)
     # Always in the same order: the payload, hence its hash, is the same at every try.
     mine = sorted(refunds, key=lambda refund: (refund.refunded_at, refund.number))
-    try:
-        if to is None:
-            plan.problem = not_active(activity.outlet.code if activity.outlet else "")
-        elif not mine:
-            plan.problem = "This refunds summary covers no refund any more."
-        else:
-            assert activity.period_date is not None
-            invoice = invoice_number(to.outlet_code, against_number)
-            period = SummaryPeriod(activity.pos_number, activity.period_date)
-            plan.documents = plan_refund_summary(period, mine, to, invoice_no=invoice)
-            plan.needs = ("sales-invoice", invoice)
-    except MappingProblem as problem:
-        plan.problem = str(problem)
-        plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
-    return plan
+
+    def documents(to: Destination, period: SummaryPeriod) -> tuple[list[Planned], DocumentKey]:
+        invoice = invoice_number(to.outlet_code, against_number)
+        return plan_refund_summary(period, mine, to, invoice_no=invoice), ("sales-invoice", invoice)
+
+    return _summary_row_plan(
+        activity, destinations, bool(mine), "This refunds summary covers no refund any more.", documents
+    )
 
 
 def sales_loaded(order_ids: Sequence[int]) -> dict[int, Order]:
@@ -295,19 +286,38 @@ def summary_plan(
     activity: SyncActivity, sales: Sequence[Order], destinations: Mapping[int, Destination]
 ) -> RowPlan:
     """One summary row's plan from its sales (the engine's, or the preview's "last day")."""
-    plan = RowPlan(activity)
-    to = destinations.get(activity.outlet_id or 0)
     # Always in the same order: the payload, hence its hash, is the same at every try.
     ordered = sorted(sales, key=lambda order: (order.ordered_at, order.number))
+
+    def documents(to: Destination, period: SummaryPeriod) -> tuple[list[Planned], DocumentKey | None]:
+        return plan_order_summary(period, ordered, to), None
+
+    return _summary_row_plan(
+        activity, destinations, bool(ordered), "This sales summary covers no sale any more.", documents
+    )
+
+
+def _summary_row_plan(
+    activity: SyncActivity,
+    destinations: Mapping[int, Destination],
+    covers: bool,
+    empty: str,
+    documents: Callable[[Destination, SummaryPeriod], tuple[list[Planned], DocumentKey | None]],
+) -> RowPlan:
+    """A summary row's plan: its documents (and the one it needs first) for its outlet and period,
+    or the problem that keeps it from Accurate (an inactive outlet, nothing covered, a mapping)."""
+    plan = RowPlan(activity)
+    to = destinations.get(activity.outlet_id or 0)
     try:
         if to is None:
             plan.problem = not_active(activity.outlet.code if activity.outlet else "")
-        elif not ordered:
-            plan.problem = "This sales summary covers no sale any more."
+        elif not covers:
+            plan.problem = empty
         else:
             assert activity.period_date is not None
-            period = SummaryPeriod(activity.pos_number, activity.period_date)
-            plan.documents = plan_order_summary(period, ordered, to)
+            plan.documents, plan.needs = documents(
+                to, SummaryPeriod(activity.pos_number, activity.period_date)
+            )
     except MappingProblem as problem:
         plan.problem = str(problem)
         plan.problem_cause = SyncActivity.Cause.MISSING_ITEM if problem.product else ""
